@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+# armature: build the modules against a kernel, install them, test them.
+#
+#   make                    modules for the pinned stock Debian arm64 kernel
+#   make KDIR=<tree>        modules for any prepared kernel tree
+#   make install            into /lib/modules/<release>/updates (INSTALL_MOD_PATH)
+#   make check              every test; ends with "N passed, N failed"
+#   make demo               the stock kernel in QEMU, the suite loaded, perf list
+#
+# Objects go to build/<kernel release>/, so several kernels can be built side
+# by side from one checkout.
+
+ARMATURE_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
+KDIR ?= $(shell $(ARMATURE_ROOT)/tools/qemu/fetch-stock)
+ifneq ($(shell uname -m),aarch64)
+  export ARCH := arm64
+  export CROSS_COMPILE ?= aarch64-linux-gnu-
+endif
+
+KERNELRELEASE_OF = $(shell cat $(1)/include/config/kernel.release 2>/dev/null)
+krel := $(call KERNELRELEASE_OF,$(KDIR))
+kconfig := $(KDIR)/.config
+have_kunit := $(shell grep -qx 'CONFIG_KUNIT=y' $(kconfig) 2>/dev/null && echo y)
+
+BUILD_DIR ?= $(ARMATURE_ROOT)/build/$(krel)
+
+config-opts := CONFIG_ARMATURE_KCPP=m CONFIG_ARMATURE_KCPP_TEST_MODULES=m \
+	$(if $(have_kunit),CONFIG_ARMATURE_KCPP_KUNIT_TEST=m)
+
+kbuild := $(MAKE) -C $(KDIR) M=$(BUILD_DIR) ARMATURE_ROOT=$(ARMATURE_ROOT) \
+	PAHOLE=$(ARMATURE_ROOT)/scripts/pahole-cxx $(config-opts)
+
+# Directories with Kbuild files, mirrored into the build directory as
+# symlinks (Kbuild writes its objects next to the sources).
+kbuild-dirs := kcpp drivers tests/modules tests/kunit
+
+.PHONY: all modules install check demo host-test clean help
+
+all: modules
+
+modules:
+	@test -n "$(krel)" || { echo "error: $(KDIR) is not a prepared kernel tree" >&2; exit 1; }
+	@mkdir -p $(BUILD_DIR)
+	@cp -f --symbolic-link $(ARMATURE_ROOT)/Kbuild $(BUILD_DIR)/Kbuild
+	@cd $(ARMATURE_ROOT) && for d in $(kbuild-dirs); do \
+		[ ! -d $$d ] || { mkdir -p $(BUILD_DIR)/$$(dirname $$d) && \
+		cp -rf --symbolic-link $(ARMATURE_ROOT)/$$d $(BUILD_DIR)/$$(dirname $$d)/; } || exit 1; \
+	done
+	$(kbuild) modules
+	@$(ARMATURE_ROOT)/scripts/check-ko $(KDIR) $(BUILD_DIR)
+
+install: modules
+	$(kbuild) INSTALL_MOD_DIR=updates modules_install
+
+check:
+	@$(ARMATURE_ROOT)/tools/check
+
+demo:
+	@$(ARMATURE_ROOT)/tools/qemu/demo
+
+host-test:
+	@$(ARMATURE_ROOT)/tests/host/run
+
+clean:
+	rm -rf $(ARMATURE_ROOT)/build
+
+help:
+	@sed -n '2,12s/^# \{0,1\}//p' $(ARMATURE_ROOT)/Makefile

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+// Errors as values: a Result<T> holds a T or a negative errno.
+//
+//   Result<Foo *> find(...);
+//   Foo *foo = KCPP_TRY(find(...));   // returns the error to our caller
+//
+// Anchors: zx::result, SerenityOS ErrorOr/TRY, Rust-for-Linux to_result.
+#pragma once
+
+#include <kcpp/errno.hpp>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace kcpp {
+
+class Error {
+public:
+	// errno is negative, as the kernel returns it; 0 is not an error.
+	constexpr explicit Error(int negative_errno) : code_(negative_errno) {}
+	constexpr int code() const { return code_; }
+	constexpr bool operator==(const Error &) const = default;
+
+private:
+	int code_;
+};
+
+template <typename T>
+class [[nodiscard]] Result {
+public:
+	using Value = T;
+
+	constexpr Result(Error e) : code_(e.code()) {}
+	template <typename U>
+		requires std::is_constructible_v<T, U &&>
+	constexpr Result(U &&value) : value_(std::forward<U>(value)), code_(0) {}
+	constexpr Result(const Result &other) : code_(other.code_)
+	{
+		if (!code_)
+			new (&value_) T(other.value_);
+	}
+	constexpr Result(Result &&other) : code_(other.code_)
+	{
+		if (!code_)
+			new (&value_) T(std::move(other.value_));
+	}
+	Result &operator=(const Result &) = delete;
+	constexpr ~Result()
+	{
+		if (!code_)
+			value_.~T();
+	}
+
+	constexpr explicit operator bool() const { return code_ == 0; }
+	constexpr bool ok() const { return code_ == 0; }
+	constexpr Error error() const { return Error(code_); }
+	// The errno for a caller that speaks int: 0 on success.
+	constexpr int code() const { return code_; }
+	constexpr T &value() & { return value_; }
+	constexpr const T &value() const & { return value_; }
+	constexpr T &&value() && { return std::move(value_); }
+	constexpr T value_or(T fallback) const { return code_ ? fallback : value_; }
+
+private:
+	union {
+		T value_;
+	};
+	int code_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+public:
+	using Value = void;
+
+	constexpr Result() : code_(0) {}
+	constexpr Result(Error e) : code_(e.code()) {}
+
+	constexpr explicit operator bool() const { return code_ == 0; }
+	constexpr bool ok() const { return code_ == 0; }
+	constexpr Error error() const { return Error(code_); }
+	constexpr int code() const { return code_; }
+	constexpr void value() const {}
+
+private:
+	int code_;
+};
+
+inline constexpr Result<void> ok() { return {}; }
+
+// A kernel int return (negative errno, or >= 0 on success) as a Result.
+constexpr Result<void> to_result(int ret)
+{
+	if (ret < 0)
+		return Error(ret);
+	return {};
+}
+
+} // namespace kcpp
+
+// Evaluates a Result; on error returns it from the enclosing function, else
+// yields the value (nothing for Result<void>). A GNU statement expression,
+// as the kernel itself uses.
+#define KCPP_TRY(expr)                                                        \
+	({                                                                    \
+		auto kcpp_try_result_ = (expr);                               \
+		if (!kcpp_try_result_)                                        \
+			return kcpp_try_result_.error();                      \
+		std::move(kcpp_try_result_).value();                          \
+	})
