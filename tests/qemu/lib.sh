@@ -1,0 +1,61 @@
+# Guest test helpers, sourced by the scripts in tests/qemu (busybox sh).
+# Each script is one suite; results are KTAP lines written to /dev/kmsg in
+# the form KUnit uses, so one parser on the host reads both.
+#
+#   suite modprobe
+#   check "loads kcpp" modprobe kcpp
+#   expect_fail "refuses rmmod in use" rmmod kcpp
+#   end_suite
+
+KVER=$(uname -r)
+_suite= _n=0 _failed=0
+
+ktap() { echo "$*" >/dev/kmsg; }
+
+suite() {
+	_suite=$1 _n=0 _failed=0
+	ktap "    # Subtest: $_suite"
+}
+
+_result() { # ok|not ok, name, [diagnostic lines on stdin]
+	_n=$((_n + 1))
+	[ "$1" = ok ] || _failed=1
+	ktap "    $1 $_n $2"
+}
+
+pass() { _result ok "$1"; }
+
+fail() {
+	_result "not ok" "$1"
+	shift
+	[ $# -eq 0 ] || printf '%s\n' "$@" | while IFS= read -r line; do ktap "    # $line"; done
+}
+
+# A test that cannot run here must say why (counted as skipped, not passed).
+skip() { _n=$((_n + 1)); ktap "    ok $_n $1 # SKIP $2"; }
+
+# check NAME CMD...: passes when CMD exits 0; its output is shown on failure.
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "\$ $*" "$out"; fi
+}
+
+# expect_fail NAME CMD...: passes when CMD exits non-zero.
+expect_fail() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then fail "$name" "\$ $* succeeded" "$out"; else pass "$name"; fi
+}
+
+# expect_eq NAME EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi
+}
+
+end_suite() {
+	ktap "    1..$_n"
+	if [ $_failed = 0 ]; then ktap "ok 1 $_suite"; else ktap "not ok 1 $_suite"; fi
+}
+
+module_loaded() { [ -d "/sys/module/$1" ]; }
