@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A KUnit suite whose cases are C++ KCPP_TEST bodies. Define
+ * KCPP_CASES(X) as X(suite, name) for each case, include this, then
+ * KCPP_KUNIT_SUITE(name).
+ */
+#ifndef KCPP_KUNIT_SUITE_H
+#define KCPP_KUNIT_SUITE_H
+
+#include <kunit/test.h>
+
+#define KCPP_CASE_DECLARE(suite, name) void kcpp_test_##suite##_##name(struct kunit *);
+#define KCPP_CASE_ENTRY(suite, name) { .run_case = kcpp_test_##suite##_##name, .name = #suite "_" #name },
+
+KCPP_CASES(KCPP_CASE_DECLARE)
+
+#define KCPP_KUNIT_SUITE(suite_name)                                           \
+	static struct kunit_case suite_name##_cases[] = {                      \
+		KCPP_CASES(KCPP_CASE_ENTRY) {}                                 \
+	};                                                                     \
+	static struct kunit_suite suite_name##_suite = {                       \
+		.name = #suite_name,                                           \
+		.test_cases = suite_name##_cases,                              \
+	};                                                                     \
+	kunit_test_suite(suite_name##_suite)
+
+#endif
