@@ -9,8 +9,8 @@
 
 #include <kunit/test.h>
 
-#define KCPP_CASE_DECLARE(suite, name) void kcpp_test_##suite##_##name(struct kunit *);
-#define KCPP_CASE_ENTRY(suite, name) { .run_case = kcpp_test_##suite##_##name, .name = #suite "_" #name },
+#define KCPP_CASE_DECLARE(s, c) void kcpp_test_##s##_##c(struct kunit *);
+#define KCPP_CASE_ENTRY(s, c) { .run_case = kcpp_test_##s##_##c, .name = #s "_" #c },
 
 KCPP_CASES(KCPP_CASE_DECLARE)
 
