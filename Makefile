@@ -12,23 +12,26 @@
 
 ARMATURE_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
-KDIR ?= $(shell $(ARMATURE_ROOT)/tools/qemu/fetch-stock)
+# Fetched (once, cached) only when a target needs it.
+KDIR ?= $(eval KDIR := $(shell $(ARMATURE_ROOT)/tools/qemu/fetch-stock))$(KDIR)
 ifneq ($(shell uname -m),aarch64)
   export ARCH := arm64
   export CROSS_COMPILE ?= aarch64-linux-gnu-
 endif
 
 KERNELRELEASE_OF = $(shell cat $(1)/include/config/kernel.release 2>/dev/null)
-krel := $(call KERNELRELEASE_OF,$(KDIR))
-kconfig := $(KDIR)/.config
-have_kunit := $(shell grep -qx 'CONFIG_KUNIT=y' $(kconfig) 2>/dev/null && echo y)
+krel = $(call KERNELRELEASE_OF,$(KDIR))
+have_kunit = $(shell grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config 2>/dev/null && echo y)
 
 BUILD_DIR ?= $(ARMATURE_ROOT)/build/$(krel)
 
-config-opts := CONFIG_ARMATURE_KCPP=m CONFIG_ARMATURE_KCPP_TEST_MODULES=m \
-	$(if $(have_kunit),CONFIG_ARMATURE_KCPP_KUNIT_TEST=m)
+# TESTS=n leaves out the test-only modules (make install does).
+TESTS ?= y
+config-opts = CONFIG_ARMATURE_KCPP=m \
+	$(if $(filter y,$(TESTS)),CONFIG_ARMATURE_KCPP_TEST_MODULES=m \
+		$(if $(have_kunit),CONFIG_ARMATURE_KCPP_KUNIT_TEST=m))
 
-kbuild := $(MAKE) -C $(KDIR) M=$(BUILD_DIR) ARMATURE_ROOT=$(ARMATURE_ROOT) \
+kbuild = $(MAKE) -C $(KDIR) M=$(BUILD_DIR) ARMATURE_ROOT=$(ARMATURE_ROOT) \
 	PAHOLE=$(ARMATURE_ROOT)/scripts/pahole-cxx $(config-opts)
 
 # Directories with Kbuild files, mirrored into the build directory as
@@ -50,8 +53,12 @@ modules:
 	$(kbuild) modules
 	@$(ARMATURE_ROOT)/scripts/check-ko $(KDIR) $(BUILD_DIR)
 
-install: modules
-	$(kbuild) INSTALL_MOD_DIR=updates modules_install
+# Installs what users run, not the tests, from a build of its own. Modules
+# are installed unsigned (the distribution's signing key is not ours).
+install:
+	$(MAKE) -f $(ARMATURE_ROOT)/Makefile KDIR=$(KDIR) TESTS=n BUILD_DIR=$(BUILD_DIR)-release modules
+	$(MAKE) -C $(KDIR) M=$(BUILD_DIR)-release INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= modules_install
+	depmod -b $(or $(INSTALL_MOD_PATH),/) $(krel)
 
 check:
 	@$(ARMATURE_ROOT)/tools/check

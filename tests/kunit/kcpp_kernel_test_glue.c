@@ -9,7 +9,9 @@
 	X(kernel, lock_sites_have_distinct_lockdep_classes)                    \
 	X(kernel, registry_loads_backend_by_alias)                             \
 	X(kernel, registry_reports_a_missing_module)                           \
-	X(kernel, registry_refuses_a_duplicate_key)
+	X(kernel, registry_refuses_a_duplicate_key)                            \
+	X(kernel, mmio_policy_reads_and_writes_at_offsets)                     \
+	X(kernel, sysreg_policy_reads_what_the_kernel_reads)
 
 #include "kcpp_kunit_suite.h"
 

@@ -5,6 +5,7 @@
  */
 #include <linux/debug_locks.h>
 #include <linux/module.h>
+#include <asm/cputype.h>
 #include <kunit/test.h>
 
 #include <kcpp/abi.h>
@@ -31,6 +32,12 @@ int kcpp_kunit_debug_locks(void)
 	return debug_locks;
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_kunit_debug_locks, KCPP);
+
+unsigned long long kcpp_kunit_midr(void)
+{
+	return read_cpuid_id();
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_kunit_midr, KCPP);
 
 MODULE_DESCRIPTION("armature: KUnit expectations for C++ test bodies");
 MODULE_LICENSE("GPL");

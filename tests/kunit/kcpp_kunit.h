@@ -10,6 +10,9 @@ extern "C" {
 /* Non-zero while lockdep has reported nothing (it stops at its first report). */
 int kcpp_kunit_debug_locks(void);
 
+/* MIDR_EL1 as the kernel reads it, to check kcpp's system-register policy. */
+unsigned long long kcpp_kunit_midr(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,7 +4,10 @@
 // loaded through modprobe (kcpp_test_core and its backends).
 #include <kcpp/alloc.hpp>
 #include <kcpp/lock.hpp>
+#include <kcpp/mmio.hpp>
 #include <kcpp/module.hpp>
+#include <kcpp/regs.hpp>
+#include <kcpp/sysreg.hpp>
 #include <kcpp_test.hpp>
 
 #include "../modules/test_core.hpp"
@@ -115,4 +118,47 @@ KCPP_TEST(kernel, registry_refuses_a_duplicate_key)
 	static constinit kcpp_test::Registry::Entry entry{kcpp_test::backend_a, &impostor, &__this_module};
 	KCPP_EXPECT_EQ(reg->add(entry).code(), -EEXIST);
 	KCPP_EXPECT_FALSE(entry.linked());
+}
+
+namespace {
+
+struct Ctl : Register<Ctl, u32, 0x8> {
+	KCPP_BIT(0, enable);
+	KCPP_FIELD(7, 4, mode);
+};
+
+struct Counter : Register<Counter, u64, 0x10, 8> {};
+
+// MIDR_EL1: op0=3, op1=0, CRn=0, CRm=0, op2=0.
+KCPP_SYSREG(MidrEl1, "s3_0_c0_c0_0");
+
+struct MIDR : Register<MIDR, u64, 0> {
+	KCPP_FIELD(31, 24, implementer);
+	KCPP_FIELD(15, 4, partnum);
+};
+
+} // namespace
+
+// The MMIO policy on ordinary memory: readl()/writel() semantics hold there
+// too, so values and offsets can be checked byte for byte.
+KCPP_TEST(kernel, mmio_policy_reads_and_writes_at_offsets)
+{
+	alignas(8) static u8 window[0x40];
+	__builtin_memset(window, 0, sizeof(window));
+	Mmio<> io(window);
+	Ctl::Get().set_enable(1).set_mode(5).WriteTo(io);
+	KCPP_EXPECT_EQ(window[8], u8(0x51));
+	KCPP_EXPECT_EQ(Ctl::Get().ReadFrom(io).mode(), 5u);
+	Mmio<Ordering::relaxed> relaxed(window);
+	Counter::Get(2).set_reg_value(0x1122334455667788ull).WriteTo(relaxed);
+	KCPP_EXPECT_EQ(window[0x20], u8(0x88));
+	KCPP_EXPECT_EQ(window[0x27], u8(0x11));
+	KCPP_EXPECT_EQ(Counter::Get(2).ReadFrom(io).reg_value(), 0x1122334455667788ull);
+}
+
+KCPP_TEST(kernel, sysreg_policy_reads_what_the_kernel_reads)
+{
+	auto midr = MIDR::Get().ReadFrom(MidrEl1::io);
+	KCPP_EXPECT_EQ(midr.reg_value(), u64(kcpp_kunit_midr()));
+	KCPP_EXPECT_NE(midr.implementer(), 0ull);
 }
