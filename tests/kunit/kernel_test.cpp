@@ -160,5 +160,6 @@ KCPP_TEST(kernel, sysreg_policy_reads_what_the_kernel_reads)
 {
 	auto midr = MIDR::Get().ReadFrom(MidrEl1::io);
 	KCPP_EXPECT_EQ(midr.reg_value(), u64(kcpp_kunit_midr()));
-	KCPP_EXPECT_NE(midr.implementer(), 0ull);
+	KCPP_EXPECT_EQ(midr.partnum(), (kcpp_kunit_midr() >> 4) & 0xfff);
+	KCPP_EXPECT_EQ(midr.implementer(), kcpp_kunit_midr() >> 24);
 }

@@ -13,7 +13,7 @@ expect_eq "4 CPUs online again" 0-3 "$(cat /sys/devices/system/cpu/online)"
 check "depmod indexed our modules" grep -q 'updates/armature/kcpp.ko:' /lib/modules/$KVER/modules.dep
 check "modinfo reads our module" modinfo kcpp
 check "perf runs" perf stat -e task-clock -- true
-check "perf sees the PMUv3 PMU" test -d /sys/bus/event_source/devices/armv8_pmuv3_0
+check "perf sees the PMUv3 PMU" test -d /sys/bus/event_source/devices/armv8_pmuv3
 check "debugfs is mounted" grep -q ' /sys/kernel/debug debugfs ' /proc/mounts
 
 case $KVER in
