@@ -83,9 +83,12 @@ public:
 	Registry(const Registry &) = delete;
 	Registry &operator=(const Registry &) = delete;
 
-	// -EEXIST if the key is taken, -EBUSY if the entry is already added.
+	// -EEXIST if the key is taken, -EBUSY if the entry is already added,
+	// -EINVAL if it has no ops or no module (a Handle needs both).
 	Result<void> add(Entry &entry)
 	{
+		if (!entry.ops_ || !entry.owner_)
+			return Error(-EINVAL);
 		Locked held(lock_);
 		if (entry.linked())
 			return Error(-EBUSY);

@@ -128,7 +128,7 @@ private:
 	template <typename W>
 	static constexpr bool in_range(u32 offset)
 	{
-		return offset % sizeof(W) == 0 && offset <= Bytes - sizeof(W);
+		return sizeof(W) <= Bytes && offset % sizeof(W) == 0 && offset <= Bytes - sizeof(W);
 	}
 
 	alignas(8) u8 bytes_[Bytes] = {};

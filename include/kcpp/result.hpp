@@ -16,8 +16,11 @@ namespace kcpp {
 
 class Error {
 public:
-	// errno is negative, as the kernel returns it; 0 is not an error.
-	constexpr explicit Error(int negative_errno) : code_(negative_errno) {}
+	// errno is negative, as the kernel returns it. Error(0) or a positive
+	// value is a caller's bug (say, "return Error(ret)" with ret == 0); it
+	// becomes -EINVAL, never a success that holds no value.
+	constexpr explicit Error(int negative_errno)
+		: code_(negative_errno < 0 ? negative_errno : -EINVAL) {}
 	constexpr int code() const { return code_; }
 	constexpr bool operator==(const Error &) const = default;
 
@@ -31,8 +34,12 @@ public:
 	using Value = T;
 
 	constexpr Result(Error e) : code_(e.code()) {}
+	// Not for a Result or an Error: those have their own constructors (a
+	// Result<bool> must copy, not convert through its operator bool).
 	template <typename U>
-		requires std::is_constructible_v<T, U &&>
+		requires(std::is_constructible_v<T, U &&> &&
+			 !std::is_same_v<std::remove_cvref_t<U>, Result> &&
+			 !std::is_same_v<std::remove_cvref_t<U>, Error>)
 	constexpr Result(U &&value) : value_(std::forward<U>(value)), code_(0) {}
 	constexpr Result(const Result &other) : code_(other.code_)
 	{

@@ -1,7 +1,9 @@
 """Tests of tools/qemu/ktap.py, the reader of guest console logs: what it
 counts, and every way a run must fail."""
 import importlib.util
+import io
 import os
+import sys
 import tempfile
 import unittest
 
@@ -33,7 +35,7 @@ KUNIT_SUITE = """\
 DONE = "[    9.000000] armature: guest done, status 0\n"
 
 
-def run(text, expect=()):
+def run(text):
     with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
         f.write(text)
     try:
@@ -69,6 +71,39 @@ class Parse(unittest.TestCase):
         self.assertTrue(suites["plain"]["ended"])
 
 
+def run_main(text, expect=()):
+    """ktap.main() on a log with the given text: (exit status, output)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
+        f.write(text)
+    argv, out = sys.argv, sys.stdout
+    sys.argv = ["ktap.py", f.name, "--expect", *expect]
+    sys.stdout = io.StringIO()
+    try:
+        return ktap.main(), sys.stdout.getvalue()
+    finally:
+        sys.argv, sys.stdout = argv, out
+        os.unlink(f.name)
+
+
+class Verdicts(unittest.TestCase):
+    def test_suite_whose_init_failed_fails(self):
+        text = ("    # Subtest: s\n    # failed to initialize (-12)\nnot ok 1 s\n" + DONE)
+        status, out = run_main(text, ["s"])
+        self.assertEqual(status, 1)
+        self.assertIn("the suite itself reported not ok", out)
+
+    def test_fewer_cases_than_planned_fails(self):
+        text = "    # Subtest: s\n    1..3\n    ok 1 a\n    ok 2 b\nok 1 s\n" + DONE
+        status, out = run_main(text, ["s"])
+        self.assertEqual(status, 1)
+        self.assertIn("planned 3 cases, ran 2", out)
+
+    def test_plan_after_cases_counts_too(self):
+        text = "    # Subtest: s\n    ok 1 a\n    1..1\nok 1 s\n" + DONE
+        status, _ = run_main(text, ["s"])
+        self.assertEqual(status, 0)
+
+
 class Trouble(unittest.TestCase):
     def check(self, line, kind):
         _, trouble = run(f"[    5.000000] {line}\n")
@@ -82,6 +117,8 @@ class Trouble(unittest.TestCase):
         self.check("WARNING: possible circular locking dependency detected", "lockdep")
         self.check("BUG: sleeping function called from invalid context at x.c:1", "atomic sleep")
         self.check("kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)", "kmemleak")
+        self.check("kmemleak: Kernel memory leak detector disabled", "kmemleak")
+        self.check("armature: kmemleak scan failed", "kmemleak")
         self.check("WARNING: CPU: 1 PID: 5 at kernel/foo.c:3 bar+0x4/0x8", "WARNING")
         self.check("BUG: unable to handle page fault", "BUG")
         self.check("Internal error: Oops: 0000000096000005 [#1] SMP", "Oops")
@@ -94,40 +131,25 @@ class Trouble(unittest.TestCase):
 
 
 class Main(unittest.TestCase):
-    def main_with(self, text, expect=()):
-        with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
-            f.write(text)
-        import sys
-        from io import StringIO
-        argv, out = sys.argv, sys.stdout
-        sys.argv = ["ktap.py", f.name, "--expect", *expect]
-        sys.stdout = StringIO()
-        try:
-            status = ktap.main()
-            return status, sys.stdout.getvalue()
-        finally:
-            sys.argv, sys.stdout = argv, out
-            os.unlink(f.name)
-
     def test_clean_run_passes(self):
         text = "    # Subtest: s\n    ok 1 a\nok 1 s\n" + DONE
-        status, out = self.main_with(text, ["s"])
+        status, out = run_main(text, ["s"])
         self.assertEqual(status, 0)
         self.assertIn("RESULT passed=1 failed=0 skipped=0", out)
 
     def test_missing_expected_suite_fails(self):
-        status, out = self.main_with("    # Subtest: s\n    ok 1 a\nok 1 s\n" + DONE, ["s", "t"])
+        status, out = run_main("    # Subtest: s\n    ok 1 a\nok 1 s\n" + DONE, ["s", "t"])
         self.assertEqual(status, 1)
         self.assertIn("t: never reported", out)
 
     def test_guest_that_did_not_finish_fails(self):
-        status, out = self.main_with("    # Subtest: s\n    ok 1 a\nok 1 s\n", ["s"])
+        status, out = run_main("    # Subtest: s\n    ok 1 a\nok 1 s\n", ["s"])
         self.assertEqual(status, 1)
         self.assertIn("did not finish its run", out)
 
     def test_kernel_report_fails_a_passing_run(self):
         text = "    # Subtest: s\n    ok 1 a\nok 1 s\n[ 2.0] BUG: KASAN: oops\n" + DONE
-        status, out = self.main_with(text, ["s"])
+        status, out = run_main(text, ["s"])
         self.assertEqual(status, 1)
         self.assertIn("RESULT passed=1 failed=1", out)
 

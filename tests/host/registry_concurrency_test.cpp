@@ -83,12 +83,15 @@ TEST(registry_concurrency, lookups_race_with_unload)
 	HostRegistry reg(cls);
 	constexpr int keys = 4;
 	std::unique_ptr<Backend> backends[keys];
+	constexpr int reader_count = 3;
 	std::atomic<bool> stop{false};
+	std::atomic<int> started{0};
 	std::atomic<long> found{0};
 
 	std::vector<std::thread> readers;
-	for (int t = 0; t < 3; ++t)
+	for (int t = 0; t < reader_count; ++t)
 		readers.emplace_back([&, t] {
+			started.fetch_add(1);
 			for (unsigned i = 0; !stop.load(); ++i) {
 				int key = (i + t) % keys;
 				auto h = reg.get(key);
@@ -101,7 +104,11 @@ TEST(registry_concurrency, lookups_race_with_unload)
 			}
 		});
 
-	for (int round = 0; round < 2000; ++round) {
+	while (started.load() < reader_count)
+		std::this_thread::yield();
+	// At least 2000 add/unload rounds, and on until the readers have used
+	// backends many times (bounded, so a broken registry cannot hang it).
+	for (long round = 0; round < 2000 || (found.load() < 1000 && round < 10000000); ++round) {
 		int key = round % keys;
 		auto &b = backends[key];
 		if (!b) {
@@ -119,5 +126,5 @@ TEST(registry_concurrency, lookups_race_with_unload)
 			while (!try_unload(reg, b))
 				;
 	EXPECT_EQ(reg.size(), 0u);
-	EXPECT_GT(found.load(), 0);
+	EXPECT_GE(found.load(), 1000);
 }

@@ -89,6 +89,9 @@ KCPP_TEST(regs, fake_file_counts_bad_accesses)
 	io.write<u64>(0x4, 1);	// misaligned
 	KCPP_EXPECT_EQ(io.read<u32>(0xc), 0u);
 	KCPP_EXPECT_EQ(io.out_of_range(), 2u);
+	FakeRegs<4> small;	// narrower than the access
+	KCPP_EXPECT_EQ(small.read<u64>(0), 0ull);
+	KCPP_EXPECT_EQ(small.out_of_range(), 1u);
 }
 
 namespace {
@@ -134,6 +137,25 @@ KCPP_TEST(result, value_and_error)
 	KCPP_EXPECT_EQ(bad.code(), -EINVAL);
 	KCPP_EXPECT_EQ(bad.value_or(-1), -1);
 	KCPP_EXPECT_TRUE(bad.error() == Error(-EINVAL));
+}
+
+KCPP_TEST(result, error_zero_is_never_success)
+{
+	Result<int> r = Error(0);
+	KCPP_EXPECT_FALSE(r.ok());
+	KCPP_EXPECT_EQ(r.code(), -EINVAL);
+	KCPP_EXPECT_EQ(Error(5).code(), -EINVAL);
+}
+
+KCPP_TEST(result, bool_results_copy_their_value)
+{
+	Result<bool> no = false;
+	Result<bool> copy = no;
+	KCPP_EXPECT_TRUE(copy.ok());
+	KCPP_EXPECT_FALSE(copy.value());
+	Result<bool> failed = Error(-EIO);
+	Result<bool> failed_copy = failed;
+	KCPP_EXPECT_EQ(failed_copy.code(), -EIO);
 }
 
 KCPP_TEST(result, try_propagates_the_first_error)
@@ -291,6 +313,10 @@ KCPP_TEST(registry, add_get_remove)
 	KCPP_EXPECT_EQ(reg.add(a).code(), -EBUSY);
 	ModelRegistry::Entry dup(0xa, &ops_b, &module_b);
 	KCPP_EXPECT_EQ(reg.add(dup).code(), -EEXIST);
+	ModelRegistry::Entry no_ops(0xd, nullptr, &module_b);
+	KCPP_EXPECT_EQ(reg.add(no_ops).code(), -EINVAL);
+	ModelRegistry::Entry no_module(0xd, &ops_b, nullptr);
+	KCPP_EXPECT_EQ(reg.add(no_module).code(), -EINVAL);
 	{
 		auto h = reg.get(0xa);
 		KCPP_ASSERT_TRUE(h.ok());

@@ -8,6 +8,10 @@ constinit kcpp::Static<kcpp_test_registry> registry;
 constinit kcpp::Static<kcpp::Mutex> hold_lock;
 constinit kcpp::Static<kcpp_test::Registry::Handle> held;
 kcpp::u32 held_id;
+// The "hold" parameter stays writable until after module_exit (sysfs goes
+// in free_module), so exit marks the core dead under hold_lock and leaves
+// that lock in place; a late write then finds nothing to use.
+bool live;
 
 } // namespace
 
@@ -21,19 +25,26 @@ int kcpp_test_core_init()
 	registry.construct(KCPP_LOCK_CLASS("kcpp_test_registry"));
 	hold_lock.construct(KCPP_LOCK_CLASS("kcpp_test_hold"));
 	held.construct();
+	live = true;
 	return 0;
 }
 
 void kcpp_test_core_exit()
 {
-	held.destroy();
-	hold_lock.destroy();
+	{
+		kcpp::Guard guard(*hold_lock);
+		live = false;
+		held_id = 0;
+		held.destroy();
+	}
 	registry.destroy();
 }
 
 int kcpp_test_core_hold(unsigned int id)
 {
 	kcpp::Guard guard(*hold_lock);
+	if (!live)
+		return -ENODEV;
 	if (id == 0) {
 		held->reset();
 		held_id = 0;

@@ -4,8 +4,10 @@ scripts (tests/qemu/lib.sh writes the same form), and the kernel's own
 reports of trouble. Prints one line per suite and a final
 'RESULT passed=N failed=N skipped=N' line; exits 1 on any failure.
 
-A suite that was expected but never reported, or that began and never
-ended (the guest crashed or hung in it), is a failure. So is any KASAN,
+A suite that was expected but never reported, that began and never ended
+(the guest crashed or hung in it), that ran fewer cases than its plan, or
+whose own result line says "not ok" (e.g. its init failed before any case
+ran) is a failure. So is any KASAN,
 UBSAN, lockdep, kmemleak, WARNING, BUG or Oops report anywhere in the log,
 and a guest that did not reach the end of its run."""
 import argparse
@@ -16,6 +18,7 @@ TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\] ?")
 SUBTEST = re.compile(r"^ {4}# Subtest: (\S+)")
 CASE = re.compile(r"^ {4}(ok|not ok) \d+ (.+?)(?: # SKIP(?: (.*))?)?$")
 SUITE_END = re.compile(r"^(ok|not ok) \d+ (\S+)(?: # SKIP.*)?$")
+PLAN = re.compile(r"^ {4}1\.\.(\d+)$")
 
 # The kernel's reports of a bug somewhere: each fails the run.
 TROUBLE = [
@@ -26,6 +29,7 @@ TROUBLE = [
     (re.compile(r"INFO: possible irq lock inversion"), "lockdep"),
     (re.compile(r"BUG: (sleeping function called from invalid context|scheduling while atomic)"), "atomic sleep"),
     (re.compile(r"kmemleak: \d+ new suspected memory leaks"), "kmemleak"),
+    (re.compile(r"Kernel memory leak detector disabled|armature: kmemleak scan failed"), "kmemleak"),
     (re.compile(r"(^|\] )WARNING:"), "WARNING"),
     (re.compile(r"(^|\] )BUG:"), "BUG"),
     (re.compile(r"Internal error: Oops|(^|\] )Oops"), "Oops"),
@@ -42,9 +46,13 @@ def parse(lines):
         if m:
             current = m.group(1)
             suites[current] = dict(passed=0, failed=0, skipped=0, ended=False,
-                                   failures=[], skips=[])
+                                   failures=[], skips=[], plan=None, verdict=None)
             continue
         if current is None:
+            continue
+        m = PLAN.match(line)
+        if m:
+            suites[current]["plan"] = int(m.group(1))
             continue
         m = CASE.match(line)
         if m:
@@ -61,6 +69,7 @@ def parse(lines):
         m = SUITE_END.match(line)
         if m and m.group(2) == current:
             suites[current]["ended"] = True
+            suites[current]["verdict"] = m.group(1)
             current = None
     return suites
 
@@ -88,9 +97,16 @@ def main():
     passed = failed = skipped = 0
     label = f"{args.label}: " if args.label else ""
     for name, s in suites.items():
+        cases = s["passed"] + s["failed"] + s["skipped"]
         if not s["ended"]:
             s["failed"] += 1
             s["failures"].append("(suite did not finish)")
+        elif s["plan"] is not None and cases != s["plan"]:
+            s["failed"] += 1
+            s["failures"].append(f"(planned {s['plan']} cases, ran {cases})")
+        elif s["verdict"] == "not ok" and s["failed"] == 0:
+            s["failed"] += 1
+            s["failures"].append("(the suite itself reported not ok)")
         ok = s["failed"] == 0
         print(f"  {'PASS' if ok else 'FAIL'} {label}{name}: {s['passed']} passed, "
               f"{s['failed']} failed, {s['skipped']} skipped")
