@@ -2,7 +2,8 @@
 // Error numbers: the UAPI ones, plus the kernel-internal ones drivers return.
 #pragma once
 
-#include <linux/errno.h>
+// UAPI: the arch-independent errno values (arm64 has no others).
+#include <asm-generic/errno.h>
 
 namespace kcpp::err {
 
