@@ -19,8 +19,7 @@ ifneq ($(shell uname -m),aarch64)
   export CROSS_COMPILE ?= aarch64-linux-gnu-
 endif
 
-KERNELRELEASE_OF = $(shell cat $(1)/include/config/kernel.release 2>/dev/null)
-krel = $(call KERNELRELEASE_OF,$(KDIR))
+krel = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 have_kunit = $(shell grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config 2>/dev/null && echo y)
 
 BUILD_DIR ?= $(ARMATURE_ROOT)/build/$(krel)

@@ -8,7 +8,6 @@
 #include <linux/kmod.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -111,33 +110,11 @@ int kcpp_module_refcount(struct module *mod)
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_module_refcount, KCPP);
 
-const char *kcpp_module_name(struct module *mod)
-{
-	return module_name(mod);
-}
-EXPORT_SYMBOL_NS_GPL(kcpp_module_name, KCPP);
-
 int kcpp_request_module(const char *name)
 {
 	return request_module("%s", name);
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_request_module, KCPP);
-
-void kcpp_might_sleep(void)
-{
-	might_sleep();
-}
-EXPORT_SYMBOL_NS_GPL(kcpp_might_sleep, KCPP);
-
-void kcpp_printk(const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	vprintk(fmt, args);
-	va_end(args);
-}
-EXPORT_SYMBOL_NS_GPL(kcpp_printk, KCPP);
 
 u32 kcpp_readl(const volatile void *addr)
 {

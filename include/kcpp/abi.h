@@ -40,12 +40,7 @@ void kcpp_kfree(const void *ptr);
 int kcpp_module_get(struct module *mod);
 void kcpp_module_put(struct module *mod);
 int kcpp_module_refcount(struct module *mod);
-const char *kcpp_module_name(struct module *mod);
 int kcpp_request_module(const char *name);
-void kcpp_might_sleep(void);
-
-/* Log: a printk with the level prefix in fmt, as KERN_* would give it. */
-__attribute__((format(printf, 1, 2))) void kcpp_printk(const char *fmt, ...);
 
 /* MMIO with the ordering of readl()/writel() and their _relaxed forms. */
 __u32 kcpp_readl(const volatile void *addr);

@@ -111,14 +111,14 @@ public:
 	// backend is being unloaded; or the error of the module request.
 	Result<Handle> get(const Key &key, const char *module_name = nullptr)
 	{
-		Result<Handle> found = get_locked_lookup(key);
+		Result<Handle> found = lookup(key);
 		if (found || found.code() != -ENOENT || !module_name)
 			return found;
 		// The backend's init calls add(), so the lock is not held here.
 		int ret = Env::request_module(module_name);
 		if (ret < 0)
 			return Error(ret);
-		return get_locked_lookup(key);
+		return lookup(key);
 	}
 
 	bool contains(const Key &key)
@@ -150,7 +150,7 @@ private:
 		return entries_.find_if([&](Entry &e) { return e.key_ == key; });
 	}
 
-	Result<Handle> get_locked_lookup(const Key &key)
+	Result<Handle> lookup(const Key &key)
 	{
 		Locked held(lock_);
 		Entry *entry = find_locked(key);

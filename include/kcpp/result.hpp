@@ -93,8 +93,6 @@ private:
 	int code_;
 };
 
-inline constexpr Result<void> ok() { return {}; }
-
 // A kernel int return (negative errno, or >= 0 on success) as a Result.
 constexpr Result<void> to_result(int ret)
 {
