@@ -5,6 +5,7 @@
  * They differ between kernels (lockdep, KASAN), so each build makes its own.
  */
 #include <linux/gfp.h>
+#include <linux/iommu.h>
 #include <linux/kbuild.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
@@ -25,6 +26,12 @@ int main(void)
 	DEFINE(KCPP_GFP_ATOMIC, GFP_ATOMIC);
 	DEFINE(KCPP_GFP_NOWARN, __GFP_NOWARN);
 	DEFINE(KCPP_GFP_ZERO, __GFP_ZERO);
+	DEFINE(KCPP_GFP_DMA32, GFP_DMA32);
 	DEFINE(KCPP_KMALLOC_MINALIGN, ARCH_KMALLOC_MINALIGN);
+	DEFINE(KCPP_PAGE_SIZE, PAGE_SIZE);
+#ifdef CONFIG_IOMMU_API
+	BLANK();
+	DEFINE(KCPP_IOTLB_GATHER_QUEUED, offsetof(struct iommu_iotlb_gather, queued));
+#endif
 	return 0;
 }

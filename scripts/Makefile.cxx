@@ -31,10 +31,14 @@ cxx-kernel-includes = $(filter-out -I%,$(1)) $(filter -I%/uapi,$(1))
 cxx-stdlib-dirs := $(shell $(CXX) -xc++ -E -v /dev/null 2>&1 | \
 	sed -n '/search starts here/,/End of search/{s/^ \(.*c++.*\)/\1/p}' | grep -v backward)
 
+# The kernel has no libgcc: atomics builtins must be inline, not calls to
+# libgcc's __aarch64_* (LL/SC is correct on every arm64 CPU).
+cxx-arch-flags := $(if $(CONFIG_ARM64),-mno-outline-atomics)
+
 cxx_flags = $(call cxx-kernel-includes,$(filter-out $(cxx-drop) $(cxx-forced-includes),$(c_flags))) \
 	-D__EXPORTED_HEADERS__ -std=gnu++20 -fno-exceptions -fno-rtti -fno-threadsafe-statics \
 	-fno-use-cxa-atexit -fno-asynchronous-unwind-tables -fno-unwind-tables \
-	-fno-gnu-unique -nostdinc++ \
+	-fno-gnu-unique -nostdinc++ $(cxx-arch-flags) \
 	$(addprefix -isystem ,$(cxx-stdlib-dirs)) \
 	-isystem $(ARMATURE_ROOT)/include/kcpp/freestanding \
 	-I$(ARMATURE_ROOT)/include -I$(obj) \

@@ -64,6 +64,14 @@ public:
 		const Ops &operator*() const { return *ops_; }
 		const Ops *get() const { return ops_; }
 		Module *module() const { return owner_; }
+		// Hands the module reference to the caller, who drops it with
+		// Env::module_put() (for an owner that is not C++, such as a C
+		// struct that outlives this Handle).
+		[[nodiscard]] Module *release()
+		{
+			ops_ = nullptr;
+			return std::exchange(owner_, nullptr);
+		}
 		void reset()
 		{
 			if (ops_)
