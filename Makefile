@@ -27,8 +27,9 @@ BUILD_DIR ?= $(ARMATURE_ROOT)/build/$(krel)
 # TESTS=n leaves out the test-only modules (make install does).
 TESTS ?= y
 config-opts = CONFIG_ARMATURE_KCPP=m \
-	$(if $(filter y,$(TESTS)),CONFIG_ARMATURE_KCPP_TEST_MODULES=m \
-		$(if $(have_kunit),CONFIG_ARMATURE_KCPP_KUNIT_TEST=m))
+	CONFIG_ARMATURE_IO_PGTABLE=m CONFIG_ARMATURE_IO_PGTABLE_LPAE=m \
+	$(if $(filter y,$(TESTS)),CONFIG_ARMATURE_KCPP_TEST_MODULES=m CONFIG_ARMATURE_IO_PGTABLE_HARNESS=m \
+		$(if $(have_kunit),CONFIG_ARMATURE_KCPP_KUNIT_TEST=m CONFIG_ARMATURE_IO_PGTABLE_KUNIT_TEST=m))
 
 kbuild = $(MAKE) -C $(KDIR) M=$(BUILD_DIR) ARMATURE_ROOT=$(ARMATURE_ROOT) \
 	PAHOLE=$(ARMATURE_ROOT)/scripts/pahole-cxx $(config-opts)

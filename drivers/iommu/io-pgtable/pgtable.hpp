@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+// What every page-table format shares: the IOMMU prot and quirk bits, the
+// checks of map and unmap arguments, atomic descriptor access, and the Env
+// that a format is written against.
+//
+// The formats are pure C++: they reach memory, DMA, barriers, TLB callbacks
+// and the log only through Env, so KUnit and the host tests run the very
+// code the modules run. An Env provides (all static):
+//
+//   void *alloc_table(const armature_pgtable_cfg &, usize bytes, unsigned gfp)
+//           zeroed, naturally aligned table memory, visible to a
+//           non-coherent walker; null on failure
+//   void free_table(const armature_pgtable_cfg &, void *table, usize bytes)
+//   void sync(const armature_pgtable_cfg &, const void *ptes, usize bytes)
+//           make CPU writes visible to a non-coherent walker
+//   u64 virt_to_phys(const void *)       (tables are in the linear map)
+//   void *alloc_object(usize) / void free_object(void *)
+//   void dma_wmb(), wmb()                the kernel's barriers
+//   bool gather_queued(iommu_iotlb_gather *)
+//   void record_dirty(iommu_dirty_bitmap *, unsigned long iova, unsigned long len)
+//   void report(const armature_pgtable_cfg &, const char *fmt, ...)
+//           a rate-limited error about the caller's input
+//   gfp_kernel, gfp_atomic, page_size    constants
+#pragma once
+
+#include "format.h"
+#include <kcpp/errno.hpp>
+#include <kcpp/types.hpp>
+#include <bit>
+
+namespace armature::iopt {
+
+using kcpp::s64;
+using kcpp::u32;
+using kcpp::u64;
+using kcpp::u8;
+using kcpp::uptr;
+using kcpp::usize;
+
+// IOMMU_READ and friends (include/linux/iommu.h).
+namespace prot {
+inline constexpr int read = 1 << 0;
+inline constexpr int write = 1 << 1;
+inline constexpr int cache = 1 << 2;
+inline constexpr int noexec = 1 << 3;
+inline constexpr int mmio = 1 << 4;
+inline constexpr int priv = 1 << 5;
+inline constexpr int all = (1 << 6) - 1;
+} // namespace prot
+
+namespace quirk {
+inline constexpr unsigned long arm_ns = ARMATURE_PGTABLE_QUIRK_ARM_NS;
+inline constexpr unsigned long no_perms = ARMATURE_PGTABLE_QUIRK_NO_PERMS;
+inline constexpr unsigned long mtk_ext = ARMATURE_PGTABLE_QUIRK_ARM_MTK_EXT;
+inline constexpr unsigned long mtk_ttbr_ext = ARMATURE_PGTABLE_QUIRK_ARM_MTK_TTBR_EXT;
+inline constexpr unsigned long ttbr1 = ARMATURE_PGTABLE_QUIRK_ARM_TTBR1;
+inline constexpr unsigned long outer_wbwa = ARMATURE_PGTABLE_QUIRK_ARM_OUTER_WBWA;
+inline constexpr unsigned long arm_hd = ARMATURE_PGTABLE_QUIRK_ARM_HD;
+} // namespace quirk
+
+// IOMMU_DIRTY_NO_CLEAR: report dirty entries but leave them dirty.
+inline constexpr unsigned long dirty_no_clear = 1UL << 0;
+
+inline constexpr u64 SZ_4K = 1ULL << 12, SZ_16K = 1ULL << 14, SZ_64K = 1ULL << 16;
+inline constexpr u64 SZ_1M = 1ULL << 20, SZ_2M = 1ULL << 21, SZ_16M = 1ULL << 24;
+inline constexpr u64 SZ_32M = 1ULL << 25, SZ_512M = 1ULL << 29, SZ_1G = 1ULL << 30;
+
+// The page table as the core sees it: the format's object starts with it.
+template <typename Table>
+Table &table_of(armature_pgtable_ops *ops)
+{
+	static_assert(__builtin_offsetof(Table, iop) == 0);
+	auto *iop = reinterpret_cast<armature_pgtable *>(
+		reinterpret_cast<char *>(ops) - __builtin_offsetof(armature_pgtable, ops));
+	return *reinterpret_cast<Table *>(iop);
+}
+
+// Is iova inside the input range? With TTBR1 the range is the top of the
+// address space: the bits above ias must all be ones instead of zeros.
+inline bool iova_in_range(const armature_pgtable_cfg &cfg, u64 iova)
+{
+	s64 ext = static_cast<s64>(iova) >> cfg.ias;
+	if (cfg.quirks & quirk::ttbr1)
+		ext = ~ext;
+	return ext == 0;
+}
+
+// A descriptor is read once (READ_ONCE) and written whole: concurrent
+// map/unmap of disjoint ranges share upper-level tables without a lock.
+template <typename Pte>
+inline Pte pte_load(const Pte *ptep)
+{
+	return __atomic_load_n(ptep, __ATOMIC_RELAXED);
+}
+
+template <typename Pte>
+inline void pte_store(Pte *ptep, Pte pte)
+{
+	__atomic_store_n(ptep, pte, __ATOMIC_RELAXED);
+}
+
+// Replaces curr with desired unless another CPU got there first; returns
+// what was there (curr when it succeeded).
+template <typename Pte>
+inline Pte pte_cmpxchg(Pte *ptep, Pte curr, Pte desired)
+{
+	__atomic_compare_exchange_n(ptep, &curr, desired, false, __ATOMIC_RELAXED,
+				    __ATOMIC_RELAXED);
+	return curr;
+}
+
+template <typename Pte>
+inline void pte_set_bits(Pte *ptep, Pte bits)
+{
+	__atomic_fetch_or(ptep, bits, __ATOMIC_RELAXED);
+}
+
+inline bool is_power_of_2(u64 v) { return v && !(v & (v - 1)); }
+
+// The argument checks map_pages shares across formats, in upstream's order
+// so that a call with several faults gets upstream's errno.
+inline int check_map_args(const armature_pgtable_cfg &cfg, u64 iova, u64 paddr,
+			  u64 pgsize, u64 pgcount, int iommu_prot)
+{
+	if (!is_power_of_2(pgsize) || !(pgsize & cfg.pgsize_bitmap))
+		return -EINVAL;
+	u64 last = iova + pgsize * pgcount - 1;
+	if (!pgcount || !iova_in_range(cfg, iova) || !iova_in_range(cfg, last) ||
+	    last < iova)
+		return -ERANGE;
+	u64 last_pa = paddr + pgsize * pgcount - 1;
+	if ((paddr >> cfg.oas) || (last_pa >> cfg.oas) || last_pa < paddr)
+		return -ERANGE;
+	if (!(iommu_prot & (prot::read | prot::write)))
+		return -EINVAL;
+	if ((iova | paddr) & (pgsize - 1))
+		return -EINVAL;
+	return 0;
+}
+
+// The TLB callbacks, each optional as in io_pgtable_tlb_*().
+inline void tlb_flush_all(const armature_pgtable &iop)
+{
+	if (iop.cfg.tlb && iop.cfg.tlb->tlb_flush_all)
+		iop.cfg.tlb->tlb_flush_all(iop.cookie);
+}
+
+inline void tlb_flush_walk(const armature_pgtable &iop, u64 iova, u64 size, u64 granule)
+{
+	if (iop.cfg.tlb && iop.cfg.tlb->tlb_flush_walk)
+		iop.cfg.tlb->tlb_flush_walk(iova, size, granule, iop.cookie);
+}
+
+inline void tlb_add_page(const armature_pgtable &iop, iommu_iotlb_gather *gather,
+			 u64 iova, u64 granule)
+{
+	if (iop.cfg.tlb && iop.cfg.tlb->tlb_add_page)
+		iop.cfg.tlb->tlb_add_page(gather, iova, granule, iop.cookie);
+}
+
+} // namespace armature::iopt

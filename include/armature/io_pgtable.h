@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * armature io-pgtable: Arm IOMMU page-table formats as loadable modules.
+ *
+ * The API mirrors the kernel's <linux/io-pgtable.h> under names of its own
+ * (the distribution kernel's io-pgtable is built in and exports the upstream
+ * names), so an IOMMU driver moves over by renaming. The differences:
+ * armature_pgtable_alloc_ops() returns an ERR_PTR() that says why it failed,
+ * and the format is loaded on demand.
+ *
+ * Only plain types here: C drivers, the C++ formats and host tests share it.
+ */
+#ifndef ARMATURE_IO_PGTABLE_H
+#define ARMATURE_IO_PGTABLE_H
+
+#ifdef __cplusplus
+extern "C" {
+#else
+#include <linux/types.h>
+#endif
+
+struct device;
+struct module;
+struct iommu_iotlb_gather;
+struct iommu_dirty_bitmap;
+
+enum armature_pgtable_fmt {
+	ARMATURE_PGTABLE_ARM_32_LPAE_S1,
+	ARMATURE_PGTABLE_ARM_32_LPAE_S2,
+	ARMATURE_PGTABLE_ARM_64_LPAE_S1,
+	ARMATURE_PGTABLE_ARM_64_LPAE_S2,
+	ARMATURE_PGTABLE_ARM_V7S,
+	ARMATURE_PGTABLE_ARM_MALI_LPAE,
+	ARMATURE_PGTABLE_NUM_FMTS,
+};
+
+/* Quirks: the same bits as IO_PGTABLE_QUIRK_*. */
+#define ARMATURE_PGTABLE_QUIRK_ARM_NS			(1UL << 0)
+#define ARMATURE_PGTABLE_QUIRK_NO_PERMS			(1UL << 1)
+#define ARMATURE_PGTABLE_QUIRK_ARM_MTK_EXT		(1UL << 3)
+#define ARMATURE_PGTABLE_QUIRK_ARM_MTK_TTBR_EXT		(1UL << 4)
+#define ARMATURE_PGTABLE_QUIRK_ARM_TTBR1		(1UL << 5)
+#define ARMATURE_PGTABLE_QUIRK_ARM_OUTER_WBWA		(1UL << 6)
+#define ARMATURE_PGTABLE_QUIRK_ARM_HD			(1UL << 7)
+
+/* The callbacks of struct iommu_flush_ops, with the same signatures. */
+struct armature_pgtable_flush_ops {
+	void (*tlb_flush_all)(void *cookie);
+	void (*tlb_flush_walk)(unsigned long iova, unsigned long size,
+			       unsigned long granule, void *cookie);
+	void (*tlb_add_page)(struct iommu_iotlb_gather *gather,
+			     unsigned long iova, unsigned long granule,
+			     void *cookie);
+};
+
+/*
+ * The fields of struct io_pgtable_cfg. Input: quirks, pgsize_bitmap, ias,
+ * oas, coherent_walk, tlb, iommu_dev. Output: the narrowed pgsize_bitmap,
+ * ias and oas, and the register values of the format in the union.
+ */
+struct armature_pgtable_cfg {
+	unsigned long quirks;
+	unsigned long pgsize_bitmap;
+	unsigned int ias;
+	unsigned int oas;
+	bool coherent_walk;
+	const struct armature_pgtable_flush_ops *tlb;
+	struct device *iommu_dev;
+
+	union {
+		struct {
+			unsigned long long ttbr;
+			struct {
+				unsigned int ips:3;
+				unsigned int tg:2;
+				unsigned int sh:2;
+				unsigned int orgn:2;
+				unsigned int irgn:2;
+				unsigned int tsz:6;
+			} tcr;
+			unsigned long long mair;
+		} arm_lpae_s1_cfg;
+
+		struct {
+			unsigned long long vttbr;
+			struct {
+				unsigned int ps:3;
+				unsigned int tg:2;
+				unsigned int sh:2;
+				unsigned int orgn:2;
+				unsigned int irgn:2;
+				unsigned int sl:2;
+				unsigned int tsz:6;
+			} vtcr;
+		} arm_lpae_s2_cfg;
+
+		struct {
+			unsigned int ttbr;
+			unsigned int tcr;
+			unsigned int nmrr;
+			unsigned int prrr;
+		} arm_v7s_cfg;
+
+		struct {
+			unsigned long long transtab;
+			unsigned long long memattr;
+		} arm_mali_lpae_cfg;
+	};
+};
+
+/* Page-table operations, as struct io_pgtable_ops (prot: IOMMU_READ, ...). */
+struct armature_pgtable_ops {
+	int (*map_pages)(struct armature_pgtable_ops *ops, unsigned long iova,
+			 unsigned long long paddr, unsigned long pgsize,
+			 unsigned long pgcount, int prot, unsigned int gfp,
+			 unsigned long *mapped);
+	unsigned long (*unmap_pages)(struct armature_pgtable_ops *ops,
+				     unsigned long iova, unsigned long pgsize,
+				     unsigned long pgcount,
+				     struct iommu_iotlb_gather *gather);
+	unsigned long long (*iova_to_phys)(struct armature_pgtable_ops *ops,
+					   unsigned long iova);
+	int (*read_and_clear_dirty)(struct armature_pgtable_ops *ops,
+				    unsigned long iova, unsigned long size,
+				    unsigned long flags,
+				    struct iommu_dirty_bitmap *dirty);
+};
+
+/*
+ * Allocates a page table of the format, loading the format's module (alias
+ * "io-pgtable-fmt-<name>") if it is not registered yet. cfg is updated as
+ * alloc_io_pgtable_ops() updates it. Returns an ERR_PTR():
+ *   -ENODEV  the format is not available (no module provides it),
+ *   -EINVAL  the format rejects the configuration (the log says why),
+ *   -ENOMEM  out of memory.
+ * The table holds a reference on the format's module until it is freed.
+ */
+struct armature_pgtable_ops *armature_pgtable_alloc_ops(enum armature_pgtable_fmt fmt,
+							struct armature_pgtable_cfg *cfg,
+							void *cookie);
+
+/* Flushes the whole TLB through cfg->tlb, then frees the table. NULL is a no-op. */
+void armature_pgtable_free_ops(struct armature_pgtable_ops *ops);
+
+/* The format's name ("arm-64-lpae-s1", ...), or NULL for an unknown fmt. */
+const char *armature_pgtable_fmt_name(enum armature_pgtable_fmt fmt);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ARMATURE_IO_PGTABLE_H */
