@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+// The io-pgtable tests in KUnit: tables come from the core module (which
+// loads the format modules on demand) and live in real memory.
+#pragma once
+
+#include <kcpp/layout.hpp>
+#include <lpae.hpp>
+
+#include "io_pgtable_test_glue.h"
+
+namespace iopt_test {
+
+using namespace armature::iopt;
+
+inline constexpr unsigned gfp_kernel = KCPP_GFP_KERNEL;
+
+inline int alloc_ops(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
+		     armature_pgtable_ops **ops)
+{
+	armature_pgtable_ops *p = armature_pgtable_alloc_ops(fmt, cfg, cookie);
+	long value = reinterpret_cast<long>(p);
+	if (value < 0 && value >= -4095)	// IS_ERR()
+		return static_cast<int>(value);
+	*ops = p;
+	return 0;
+}
+
+inline void free_ops(armature_pgtable_ops *ops) { armature_pgtable_free_ops(ops); }
+inline long tables_in_use() { return armature_pgtable_tables_in_use(); }
+inline void *phys_to_virt(u64 pa) { return iopt_test_phys_to_virt(pa); }
+inline device *dma_device() { return iopt_test_dma_device(); }
+
+inline iommu_iotlb_gather *new_gather() { return iopt_test_new_gather(); }
+inline void delete_gather(iommu_iotlb_gather *g) { iopt_test_delete(g); }
+inline void reset_gather(iommu_iotlb_gather *g) { iopt_test_reset_gather(g); }
+inline void set_gather_queued(iommu_iotlb_gather *g, bool queued) { iopt_test_set_gather_queued(g, queued); }
+inline unsigned long gather_start(iommu_iotlb_gather *g) { return iopt_test_gather_start(g); }
+inline unsigned long gather_end(iommu_iotlb_gather *g) { return iopt_test_gather_end(g); }
+inline iommu_dirty_bitmap *new_dirty_bitmap(iommu_iotlb_gather *g) { return iopt_test_new_dirty_bitmap(g); }
+inline void delete_dirty_bitmap(iommu_dirty_bitmap *d, iommu_iotlb_gather *g)
+{
+	iopt_test_delete(d);
+	iopt_test_delete(g);
+}
+
+} // namespace iopt_test
