@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: GPL-2.0
+// armature_io_pgtable_harness: holds tables of a format (module tests),
+// compares ours with the kernel's built-in io-pgtable on random sequences
+// (differential test), and measures both (bench).
+#include "io_pgtable_harness.h"
+
+#include <kcpp/alloc.hpp>
+#include <kcpp/layout.hpp>
+#include <kcpp/lock.hpp>
+#include <kcpp/static.hpp>
+#include <lpae.hpp>
+
+using namespace armature::iopt;
+
+namespace {
+
+constexpr unsigned gfp_kernel = KCPP_GFP_KERNEL;
+
+bool is_err(const void *p)
+{
+	long value = reinterpret_cast<long>(p);
+	return value < 0 && value >= -4095;
+}
+
+void no_flush_all(void *) {}
+void no_flush_walk(unsigned long, unsigned long, unsigned long, void *) {}
+void no_add_page(iommu_iotlb_gather *, unsigned long, unsigned long, void *) {}
+constexpr armature_pgtable_flush_ops no_tlb = {no_flush_all, no_flush_walk, no_add_page};
+
+struct Config {
+	const char *name;
+	armature_pgtable_fmt fmt;
+	unsigned long pgsizes;
+	unsigned ias, oas;
+	unsigned long quirks;
+};
+
+constexpr unsigned long lpae_4k = SZ_4K | SZ_2M | SZ_1G;
+
+// The table "hold" keeps for each format: a configuration it accepts.
+constexpr Config hold_configs[] = {
+	{"arm-32-lpae-s1", ARMATURE_PGTABLE_ARM_32_LPAE_S1, lpae_4k, 32, 40, 0},
+	{"arm-32-lpae-s2", ARMATURE_PGTABLE_ARM_32_LPAE_S2, lpae_4k, 40, 40, 0},
+	{"arm-64-lpae-s1", ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, 0},
+	{"arm-64-lpae-s2", ARMATURE_PGTABLE_ARM_64_LPAE_S2, lpae_4k, 48, 48, 0},
+	{"arm-v7s", ARMATURE_PGTABLE_ARM_V7S, SZ_4K | SZ_64K | SZ_1M | SZ_16M, 32, 32, 0},
+	{"arm-mali-lpae", ARMATURE_PGTABLE_ARM_MALI_LPAE, lpae_4k, 48, 40, 0},
+};
+
+armature_pgtable_cfg make_cfg(const Config &c)
+{
+	armature_pgtable_cfg cfg{};
+	cfg.quirks = c.quirks;
+	cfg.pgsize_bitmap = c.pgsizes;
+	cfg.ias = c.ias;
+	cfg.oas = c.oas;
+	cfg.coherent_walk = true;
+	cfg.tlb = &no_tlb;
+	cfg.iommu_dev = iopt_harness_device();
+	return cfg;
+}
+
+bool same_name(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+// --- hold ---------------------------------------------------------------
+
+constinit kcpp::Static<kcpp::Mutex> hold_lock;
+armature_pgtable_ops *held;
+const char *held_name = "";
+// Module parameters stay writable until after module_exit: a late write
+// finds live false under hold_lock (which is left in place).
+bool live;
+
+// --- random sequences -----------------------------------------------------
+
+class Random {
+public:
+	explicit Random(u64 seed) : state_(seed ? seed : 0x9e3779b97f4a7c15ULL) {}
+	u64 next()
+	{
+		state_ ^= state_ << 13;
+		state_ ^= state_ >> 7;
+		state_ ^= state_ << 17;
+		return state_;
+	}
+	u64 below(u64 n) { return next() % n; }
+
+private:
+	u64 state_;
+};
+
+struct Mapping {
+	u64 iova, pa, pgsize, count;
+	u64 end() const { return iova + pgsize * count; }
+};
+
+// The mappings a sequence made, to pick non-overlapping maps and real unmaps.
+class Model {
+public:
+	static constexpr int capacity = 256;
+
+	bool full() const { return n_ == capacity; }
+	int size() const { return n_; }
+	const Mapping &at(int i) const { return maps_[i]; }
+	void add(const Mapping &m) { maps_[n_++] = m; }
+	void remove(int i) { maps_[i] = maps_[--n_]; }
+	int overlapping(u64 start, u64 end) const
+	{
+		for (int i = 0; i < n_; i++)
+			if (start < maps_[i].end() && maps_[i].iova < end)
+				return i;
+		return -1;
+	}
+
+private:
+	Mapping maps_[capacity];
+	int n_ = 0;
+};
+
+// Maps as the IOMMU core does: again and again until all is mapped, since
+// upstream's map_pages stops at the end of a table.
+int map_all(armature_pgtable_ops *ops, const Mapping &m, int prot)
+{
+	u64 done = 0, total = m.pgsize * m.count;
+	while (done < total) {
+		unsigned long mapped = 0;
+		int ret = ops->map_pages(ops, m.iova + done, m.pa + done, m.pgsize,
+					 (total - done) / m.pgsize, prot, gfp_kernel, &mapped);
+		done += mapped;
+		if (ret)
+			return ret;
+		if (!mapped)
+			return -EIO;
+	}
+	return 0;
+}
+
+u64 unmap_all(armature_pgtable_ops *ops, u64 iova, u64 pgsize, u64 count)
+{
+	u64 done = 0, total = pgsize * count;
+	while (done < total) {
+		u64 n = ops->unmap_pages(ops, iova + done, pgsize, (total - done) / pgsize, nullptr);
+		if (!n)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+struct Side {
+	armature_pgtable_ops *ops;
+	armature_pgtable_cfg cfg;
+};
+
+// Walks both trees, level by level: leaves must be equal, and table
+// descriptors equal but for the address of the next table.
+class TreeCompare {
+public:
+	TreeCompare(const lpae::Table &geo, bool mali) : t_(geo), mali_(mali) {}
+
+	bool tables(u64 ours_pa, u64 theirs_pa)
+	{
+		return level(t_.geo.start_level, ours_pa, theirs_pa, 0);
+	}
+
+private:
+	u64 oa(u64 pte) const
+	{
+		u64 pa = pte & lpae::addr_mask;
+		if (t_.geo.pg_shift == 16)
+			pa = (pa | (pa << 36)) & (lpae::addr_mask << 4);
+		return pa;
+	}
+
+	bool is_table(u64 pte, unsigned lvl) const
+	{
+		return lvl < 3 && (pte & lpae::type_mask) == lpae::type_table;
+	}
+
+	bool level(unsigned lvl, u64 ours_pa, u64 theirs_pa, u64 base)
+	{
+		const unsigned bits = t_.geo.pg_shift - 3;
+		const u64 n = lvl == t_.geo.start_level ? t_.pgd_index_mask + 1 : u64(1) << bits;
+		const unsigned shift = (4 - lvl) * bits + 3;
+		auto *ours = static_cast<const u64 *>(iopt_harness_phys_to_virt(ours_pa));
+		auto *theirs = static_cast<const u64 *>(iopt_harness_phys_to_virt(theirs_pa));
+		for (u64 i = 0; i < n; i++) {
+			u64 a = ours[i], b = theirs[i];
+			u64 iova = base + (i << shift);
+			if (is_table(a, lvl) && is_table(b, lvl)) {
+				if ((a & ~lpae::addr_mask) != (b & ~lpae::addr_mask)) {
+					iopt_harness_log("compare: level %u table descriptor for %#lx: ours %#lx, upstream %#lx\n",
+							 lvl, iova, a, b);
+					return false;
+				}
+				if (!level(lvl + 1, oa(a), oa(b), iova))
+					return false;
+			} else if (a != b) {
+				iopt_harness_log("compare: level %u descriptor for %#lx: ours %#lx, upstream %#lx%s\n",
+						 lvl, iova, a, b, mali_ ? " (mali)" : "");
+				return false;
+			}
+		}
+		return true;
+	}
+
+	const lpae::Table &t_;
+	bool mali_;
+};
+
+u64 root_of(const armature_pgtable_cfg &cfg, armature_pgtable_fmt fmt)
+{
+	switch (fmt) {
+	case ARMATURE_PGTABLE_ARM_32_LPAE_S1:
+	case ARMATURE_PGTABLE_ARM_64_LPAE_S1:
+		return cfg.arm_lpae_s1_cfg.ttbr;
+	case ARMATURE_PGTABLE_ARM_32_LPAE_S2:
+	case ARMATURE_PGTABLE_ARM_64_LPAE_S2:
+		return cfg.arm_lpae_s2_cfg.vttbr;
+	case ARMATURE_PGTABLE_ARM_MALI_LPAE:
+		return cfg.arm_mali_lpae_cfg.transtab & lpae::addr_mask;
+	default:
+		return 0;
+	}
+}
+
+// The registers a format computes, the table address aside.
+bool same_outputs(const Config &c, const armature_pgtable_cfg &a, const armature_pgtable_cfg &b)
+{
+	if (a.pgsize_bitmap != b.pgsize_bitmap || a.ias != b.ias || a.oas != b.oas) {
+		iopt_harness_log("compare %s: cfg ours %#lx/%u/%u, upstream %#lx/%u/%u\n", c.name,
+				 a.pgsize_bitmap, a.ias, a.oas, b.pgsize_bitmap, b.ias, b.oas);
+		return false;
+	}
+	bool same;
+	switch (c.fmt) {
+	case ARMATURE_PGTABLE_ARM_32_LPAE_S1:
+	case ARMATURE_PGTABLE_ARM_64_LPAE_S1:
+		same = __builtin_memcmp(&a.arm_lpae_s1_cfg.tcr, &b.arm_lpae_s1_cfg.tcr,
+					sizeof(a.arm_lpae_s1_cfg.tcr)) == 0 &&
+		       // Only attributes 0-3 are used. Upstream's 6.12 MAIR also has
+		       // 0xff in 4-7: its last shift sign-extends an int.
+		       u32(a.arm_lpae_s1_cfg.mair) == u32(b.arm_lpae_s1_cfg.mair);
+		break;
+	case ARMATURE_PGTABLE_ARM_32_LPAE_S2:
+	case ARMATURE_PGTABLE_ARM_64_LPAE_S2:
+		same = __builtin_memcmp(&a.arm_lpae_s2_cfg.vtcr, &b.arm_lpae_s2_cfg.vtcr,
+					sizeof(a.arm_lpae_s2_cfg.vtcr)) == 0;
+		break;
+	case ARMATURE_PGTABLE_ARM_MALI_LPAE:
+		same = a.arm_mali_lpae_cfg.memattr == b.arm_mali_lpae_cfg.memattr &&
+		       (a.arm_mali_lpae_cfg.transtab & 0xfff) == (b.arm_mali_lpae_cfg.transtab & 0xfff);
+		break;
+	default:
+		same = false;
+	}
+	if (!same)
+		iopt_harness_log("compare %s: format registers differ\n", c.name);
+	return same;
+}
+
+// Configurations of the differential test: every LPAE format, granules,
+// TTBR1 and NS, narrow and wide address sizes.
+constexpr Config compare_configs[] = {
+	{"s1 4k 48/48", ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, 0},
+	{"s1 4k 39/40 ns", ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 39, 40, quirk::arm_ns},
+	{"s1 4k 48/48 ttbr1", ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, quirk::ttbr1},
+	{"s1 4k 48/48 hd", ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, quirk::arm_hd},
+	{"s1 16k 47/44", ARMATURE_PGTABLE_ARM_64_LPAE_S1, SZ_16K | SZ_32M, 47, 44, 0},
+	{"s1 64k 52/52", ARMATURE_PGTABLE_ARM_64_LPAE_S1, SZ_64K | SZ_512M, 52, 52, 0},
+	{"s2 4k 40/40", ARMATURE_PGTABLE_ARM_64_LPAE_S2, lpae_4k, 40, 40, 0},
+	{"s2 16k 48/48", ARMATURE_PGTABLE_ARM_64_LPAE_S2, SZ_16K | SZ_32M, 48, 48, 0},
+	{"s2 64k 42/48", ARMATURE_PGTABLE_ARM_64_LPAE_S2, SZ_64K | SZ_512M, 42, 48, 0},
+	{"32-bit s1", ARMATURE_PGTABLE_ARM_32_LPAE_S1, lpae_4k, 32, 40, 0},
+	{"32-bit s2", ARMATURE_PGTABLE_ARM_32_LPAE_S2, lpae_4k, 40, 40, 0},
+	{"mali", ARMATURE_PGTABLE_ARM_MALI_LPAE, lpae_4k, 48, 40, 0},
+};
+
+int random_prot(Random &rng)
+{
+	int p = static_cast<int>(rng.below(64));
+	if (!(p & (prot::read | prot::write)))
+		p |= prot::read;
+	return p;
+}
+
+// The iova of a random page of size pgsize in one of a few regions, so
+// that sequences share tables and cross their boundaries.
+u64 random_iova(Random &rng, const armature_pgtable_cfg &cfg, u64 pgsize)
+{
+	const u64 span = u64(1) << (cfg.ias < 34 ? cfg.ias : 34);
+	u64 iova = rng.below(span / pgsize) * pgsize;
+	if (cfg.quirks & quirk::ttbr1)
+		iova |= ~((u64(1) << cfg.ias) - 1);
+	return iova;
+}
+
+int compare_one(const Config &c, Random &rng, unsigned ops_count)
+{
+	Side ours{nullptr, make_cfg(c)}, theirs{nullptr, make_cfg(c)};
+	ours.ops = armature_pgtable_alloc_ops(c.fmt, &ours.cfg, nullptr);
+	if (is_err(ours.ops)) {
+		iopt_harness_log("compare %s: ours refused the configuration (%ld)\n", c.name,
+				 reinterpret_cast<long>(ours.ops));
+		return -EINVAL;
+	}
+	theirs.ops = iopt_upstream_alloc(c.fmt, &theirs.cfg, nullptr);
+	if (!theirs.ops) {
+		iopt_harness_log("compare %s: the built-in io-pgtable refused the configuration\n", c.name);
+		armature_pgtable_free_ops(ours.ops);
+		return -EINVAL;
+	}
+
+	int ret = same_outputs(c, ours.cfg, theirs.cfg) ? 0 : -EFAULT;
+	const lpae::Table &ours_table = table_of<lpae::Table>(ours.ops);
+	TreeCompare tree(ours_table, c.fmt == ARMATURE_PGTABLE_ARM_MALI_LPAE);
+	const u64 pgsizes = ours.cfg.pgsize_bitmap;
+	const u64 max_pa = u64(1) << (ours.cfg.oas < 40 ? ours.cfg.oas : 40);
+	auto model_box = kcpp::make<Model>(kcpp::gfp::kernel);
+	if (!model_box) {
+		armature_pgtable_free_ops(ours.ops);
+		iopt_upstream_free(theirs.ops);
+		return -ENOMEM;
+	}
+	Model &model = *model_box;
+	unsigned maps = 0, unmaps = 0;
+
+	for (unsigned op = 0; op < ops_count && !ret; op++) {
+		if (model.size() && (model.full() || rng.below(100) < 40)) {
+			int i = static_cast<int>(rng.below(model.size()));
+			Mapping m = model.at(i);
+			// Sometimes only the first pages of a run of pages.
+			u64 count = m.count > 1 && rng.below(4) == 0 ? 1 + rng.below(m.count - 1) : m.count;
+			u64 a = unmap_all(ours.ops, m.iova, m.pgsize, count);
+			u64 b = unmap_all(theirs.ops, m.iova, m.pgsize, count);
+			if (a != b || a != m.pgsize * count) {
+				iopt_harness_log("compare %s: unmap %#lx x %lu at %#lx: ours %#lx, upstream %#lx\n",
+						 c.name, m.pgsize, count, m.iova, a, b);
+				ret = -EFAULT;
+			}
+			if (count == m.count) {
+				model.remove(i);
+			} else {
+				Mapping rest = {m.iova + count * m.pgsize, m.pa + count * m.pgsize, m.pgsize,
+						m.count - count};
+				model.remove(i);
+				model.add(rest);
+			}
+			unmaps++;
+		} else {
+			u64 pgsize;
+			do
+				pgsize = u64(1) << rng.below(64);
+			while (!(pgsize & pgsizes));
+			// Runs of pages long enough to cross tables; a few blocks.
+			const bool smallest = pgsize == (pgsizes & -pgsizes);
+			Mapping m = {random_iova(rng, ours.cfg, pgsize), rng.below(max_pa / pgsize) * pgsize,
+				     pgsize, smallest ? 1 + rng.below(700) : 1 + rng.below(3)};
+			if (!iova_in_range(ours.cfg, m.end() - 1) || m.end() < m.iova ||
+			    (m.pa + pgsize * m.count) > max_pa)
+				continue;
+			const int p = random_prot(rng);
+			// Only free ranges: upstream WARNs on a map over a mapping
+			// (the KUnit suite covers our refusal).
+			if (model.overlapping(m.iova, m.end()) >= 0)
+				continue;
+			int a = map_all(ours.ops, m, p), b = map_all(theirs.ops, m, p);
+			if (a || b) {
+				iopt_harness_log("compare %s: map %#lx x %lu at %#lx -> %#lx: ours %d, upstream %d\n",
+						 c.name, pgsize, m.count, m.iova, m.pa, a, b);
+				ret = -EFAULT;
+			}
+			model.add(m);
+			maps++;
+		}
+		// Translations of a few addresses of every mapping so far.
+		for (int i = 0; i < model.size() && !ret; i++) {
+			const Mapping &m = model.at(i);
+			const u64 probes[] = {m.iova, m.iova + m.pgsize * m.count - 1,
+					      m.iova + rng.below(m.pgsize * m.count)};
+			for (u64 iova : probes) {
+				u64 a = ours.ops->iova_to_phys(ours.ops, iova);
+				u64 b = theirs.ops->iova_to_phys(theirs.ops, iova);
+				if (a != b || a != m.pa + (iova - m.iova)) {
+					iopt_harness_log("compare %s: iova_to_phys(%#lx): ours %#lx, upstream %#lx\n",
+							 c.name, iova, a, b);
+					ret = -EFAULT;
+					break;
+				}
+			}
+		}
+		if (!ret && (op % 25 == 24 || op + 1 == ops_count) &&
+		    !tree.tables(root_of(ours.cfg, c.fmt), root_of(theirs.cfg, c.fmt)))
+			ret = -EFAULT;
+		iopt_harness_cond_resched();
+	}
+	if (!ret)
+		iopt_harness_log("compare %s: %u maps, %u unmaps: identical\n", c.name, maps, unmaps);
+	armature_pgtable_free_ops(ours.ops);
+	iopt_upstream_free(theirs.ops);
+	return ret;
+}
+
+// --- bench --------------------------------------------------------------
+
+struct Timing {
+	u64 ns;
+	u64 ops;
+};
+
+struct BenchResult {
+	const char *what;
+	Timing ours, theirs;
+};
+
+// The same loop over ours and upstream's ops; each timed twice, the faster
+// run counts (the first also warms the tables and caches).
+template <typename Body>
+Timing measure(armature_pgtable_ops *ops, u64 ops_per_run, Body body)
+{
+	u64 best = ~0ULL;
+	for (int run = 0; run < 2; run++) {
+		u64 t0 = iopt_harness_now_ns();
+		body(ops);
+		u64 t = iopt_harness_now_ns() - t0;
+		if (t < best)
+			best = t;
+	}
+	return {best, ops_per_run};
+}
+
+void report(const BenchResult &r)
+{
+	// ns per op with two decimals; ratio = upstream time / our time.
+	const u64 ours = r.ours.ns * 100 / r.ours.ops, theirs = r.theirs.ns * 100 / r.theirs.ops;
+	const u64 ratio = ours ? theirs * 1000 / ours : 0;
+	iopt_harness_log("armature-bench io-pgtable %s: ours %lu.%02lu ns/op, upstream %lu.%02lu ns/op, ratio %lu.%03lu\n",
+			 r.what, ours / 100, ours % 100, theirs / 100, theirs % 100, ratio / 1000,
+			 ratio % 1000);
+}
+
+constexpr int bench_prot = prot::read | prot::write | prot::cache;
+
+void no_setup(armature_pgtable_ops *) {}
+
+template <typename Body, typename Setup = decltype(no_setup)>
+int bench_pair(const char *what, u64 ops_per_run, Body body, Setup setup = no_setup)
+{
+	Config c = {"bench", ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, 0};
+	Side ours{nullptr, make_cfg(c)}, theirs{nullptr, make_cfg(c)};
+	ours.ops = armature_pgtable_alloc_ops(c.fmt, &ours.cfg, nullptr);
+	if (is_err(ours.ops))
+		return static_cast<int>(reinterpret_cast<long>(ours.ops));
+	theirs.ops = iopt_upstream_alloc(c.fmt, &theirs.cfg, nullptr);
+	if (!theirs.ops) {
+		armature_pgtable_free_ops(ours.ops);
+		return -ENODEV;
+	}
+	setup(ours.ops);
+	setup(theirs.ops);
+	BenchResult r = {what, measure(ours.ops, ops_per_run, body), measure(theirs.ops, ops_per_run, body)};
+	armature_pgtable_free_ops(ours.ops);
+	iopt_upstream_free(theirs.ops);
+	report(r);
+	return 0;
+}
+
+constexpr u64 pages = 2048;
+
+int bench_case(const char *which)
+{
+	int ret = -EINVAL;
+	bool all = same_name(which, "all");
+	if (all || same_name(which, "map_then_unmap_4k")) {
+		ret = bench_pair("map, then unmap, 4K pages one by one", pages, [](armature_pgtable_ops *ops) {
+			unsigned long mapped;
+			for (u64 i = 0; i < pages; i++)
+				ops->map_pages(ops, SZ_1G + i * SZ_4K, i * SZ_4K, SZ_4K, 1, bench_prot,
+					       gfp_kernel, &mapped);
+			for (u64 i = 0; i < pages; i++)
+				ops->unmap_pages(ops, SZ_1G + i * SZ_4K, SZ_4K, 1, nullptr);
+		});
+		if (ret)
+			return ret;
+	}
+	if (all || same_name(which, "map_unmap_4k")) {
+		ret = bench_pair("map+unmap of a 4K page", pages, [](armature_pgtable_ops *ops) {
+			unsigned long mapped;
+			for (u64 i = 0; i < pages; i++) {
+				ops->map_pages(ops, SZ_1G + i * SZ_4K, i * SZ_4K, SZ_4K, 1, bench_prot,
+					       gfp_kernel, &mapped);
+				ops->unmap_pages(ops, SZ_1G + i * SZ_4K, SZ_4K, 1, nullptr);
+			}
+		});
+		if (ret)
+			return ret;
+	}
+	if (all || same_name(which, "map_pages_2m")) {
+		ret = bench_pair("map_pages+unmap_pages of 2M in 4K pages", 64, [](armature_pgtable_ops *ops) {
+			unsigned long mapped;
+			for (u64 i = 0; i < 64; i++) {
+				ops->map_pages(ops, SZ_1G + i * SZ_2M, 0, SZ_4K, 512, bench_prot, gfp_kernel,
+					       &mapped);
+				ops->unmap_pages(ops, SZ_1G + i * SZ_2M, SZ_4K, 512, nullptr);
+			}
+		});
+		if (ret)
+			return ret;
+	}
+	if (all || same_name(which, "block_2m")) {
+		ret = bench_pair("map+unmap of a 2M block", 256, [](armature_pgtable_ops *ops) {
+			unsigned long mapped;
+			for (u64 i = 0; i < 256; i++) {
+				ops->map_pages(ops, SZ_1G + i * SZ_2M, i * SZ_2M, SZ_2M, 1, bench_prot,
+					       gfp_kernel, &mapped);
+				ops->unmap_pages(ops, SZ_1G + i * SZ_2M, SZ_2M, 1, nullptr);
+			}
+		});
+		if (ret)
+			return ret;
+	}
+	if (all || same_name(which, "block_1g")) {
+		ret = bench_pair("map+unmap of a 1G block", 256, [](armature_pgtable_ops *ops) {
+			unsigned long mapped;
+			for (u64 i = 0; i < 256; i++) {
+				ops->map_pages(ops, i * SZ_1G, 0, SZ_1G, 1, bench_prot, gfp_kernel, &mapped);
+				ops->unmap_pages(ops, i * SZ_1G, SZ_1G, 1, nullptr);
+			}
+		});
+		if (ret)
+			return ret;
+	}
+	if (all || same_name(which, "iova_to_phys")) {
+		auto translate = [](armature_pgtable_ops *ops) {
+			u64 sum = 0;
+			for (u64 i = 0; i < 4 * pages; i++)
+				sum += ops->iova_to_phys(ops, SZ_1G + ((i * 2654435761u) % pages) * SZ_4K);
+			asm volatile("" : : "r"(sum));
+		};
+		auto populate = [](armature_pgtable_ops *ops) {
+			unsigned long mapped = 0;
+			while (mapped < pages * SZ_4K)
+				if (ops->map_pages(ops, SZ_1G + mapped, mapped, SZ_4K, pages - mapped / SZ_4K,
+						   bench_prot, gfp_kernel, &mapped))
+					break;
+		};
+		ret = bench_pair("iova_to_phys", 4 * pages, translate, populate);
+	}
+	return ret;
+}
+
+} // namespace
+
+extern "C" {
+
+int iopt_harness_hold(const char *format)
+{
+	kcpp::Guard guard(*hold_lock);
+	if (!live)
+		return -ENODEV;
+	if (!*format) {
+		armature_pgtable_free_ops(held);
+		held = nullptr;
+		held_name = "";
+		return 0;
+	}
+	for (const Config &c : hold_configs) {
+		if (!same_name(c.name, format))
+			continue;
+		armature_pgtable_cfg cfg = make_cfg(c);
+		armature_pgtable_ops *ops = armature_pgtable_alloc_ops(c.fmt, &cfg, nullptr);
+		if (is_err(ops))
+			return static_cast<int>(reinterpret_cast<long>(ops));
+		armature_pgtable_free_ops(held);
+		held = ops;
+		held_name = c.name;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+const char *iopt_harness_held()
+{
+	kcpp::Guard guard(*hold_lock);
+	return held_name;
+}
+
+int iopt_harness_compare(unsigned long long seed, unsigned int ops_per_config)
+{
+	Random rng(seed);
+	int failed = 0;
+	for (const Config &c : compare_configs)
+		if (compare_one(c, rng, ops_per_config))
+			failed++;
+	return failed ? -EFAULT : 0;
+}
+
+int iopt_harness_bench(const char *which)
+{
+	return bench_case(which);
+}
+
+int iopt_harness_init()
+{
+	hold_lock.construct(KCPP_LOCK_CLASS("iopt_harness_hold"));
+	live = true;
+	return 0;
+}
+
+void iopt_harness_exit()
+{
+	kcpp::Guard guard(*hold_lock);
+	live = false;
+	armature_pgtable_free_ops(held);
+	held = nullptr;
+	held_name = "";
+}
+
+} // extern "C"
