@@ -6,6 +6,7 @@
 #   make install            into /lib/modules/<release>/updates (INSTALL_MOD_PATH)
 #   make check              every test; ends with "N passed, N failed"
 #   make demo               the stock kernel in QEMU, the suite loaded, perf list
+#   make bench              benchmarks against the kernel's own code, as ratios
 #
 # Objects go to build/<kernel release>/, so several kernels can be built side
 # by side from one checkout.
@@ -38,7 +39,7 @@ kbuild = $(MAKE) -C $(KDIR) M=$(BUILD_DIR) ARMATURE_ROOT=$(ARMATURE_ROOT) \
 # symlinks (Kbuild writes its objects next to the sources).
 kbuild-dirs := kcpp drivers tests/modules tests/kunit
 
-.PHONY: all modules install check demo host-test clean help
+.PHONY: all modules install check demo bench host-test clean help
 
 all: modules
 
@@ -66,6 +67,9 @@ check:
 demo:
 	@$(ARMATURE_ROOT)/tools/qemu/demo
 
+bench:
+	@$(ARMATURE_ROOT)/tools/qemu/bench
+
 host-test:
 	@$(ARMATURE_ROOT)/tests/host/run
 
@@ -73,4 +77,4 @@ clean:
 	rm -rf $(ARMATURE_ROOT)/build
 
 help:
-	@sed -n '2,12s/^# \{0,1\}//p' $(ARMATURE_ROOT)/Makefile
+	@sed -n '2,13s/^# \{0,1\}//p' $(ARMATURE_ROOT)/Makefile
