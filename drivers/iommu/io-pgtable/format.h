@@ -46,7 +46,7 @@ void armature_pgtable_unregister_format(struct armature_pgtable_format *format);
 /*
  * What formats need from the kernel (the core's C side provides it).
  * Tables come from the linear map, zeroed: whole pages on the node of dev,
- * or 1 KiB-aligned blocks of up to 1 KiB (v7s level 2, small pgds) from a
+ * or 1 KiB-aligned blocks of up to 1 KiB (v7s level 2) from a
  * ZONE_DMA32 cache. A
  * table for a non-coherent walker is DMA-mapped, and only if its DMA
  * address is its physical address (the walker uses physical addresses).

@@ -15,7 +15,6 @@ namespace armature::iopt {
 
 struct KernelEnv {
 	static constexpr unsigned gfp_kernel = KCPP_GFP_KERNEL;
-	static constexpr unsigned gfp_atomic = KCPP_GFP_ATOMIC;
 	static constexpr unsigned gfp_dma32 = KCPP_GFP_DMA32;
 	static constexpr u64 page_size = KCPP_PAGE_SIZE;
 
@@ -68,7 +67,7 @@ struct KernelEnv {
 	}
 
 private:
-	// Up to 1 KiB from the core's cache (v7s level 2, small pgds), else pages.
+	// Up to 1 KiB (v7s level 2) from the core's cache, else pages.
 	static constexpr usize small_table = 1024;
 	static unsigned order(usize bytes) { return std::bit_width((bytes - 1) / page_size); }
 	static void release(void *table, usize bytes)

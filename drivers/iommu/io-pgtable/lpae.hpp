@@ -150,6 +150,14 @@ struct Geometry {
 	usize pgd_bytes() const { return sizeof(Pte) << pgd_bits; }
 };
 
+// A pgd takes at least a page, as upstream's: TTBR, VTTBR and Mali's
+// TRANSTAB then hold a page-aligned address whatever the pgd's size.
+template <typename Env>
+usize pgd_alloc_bytes(const Geometry &geo)
+{
+	return geo.pgd_bytes() < Env::page_size ? Env::page_size : geo.pgd_bytes();
+}
+
 // A page table of any LPAE geometry. Standard layout: the core's
 // armature_pgtable comes first, and ops lead back to it.
 struct Table {
@@ -303,13 +311,13 @@ class Walker {
 	}
 
 	template <unsigned L>
-	static void free_tables(const Table &t, Pte *table, usize bytes)
+	static void free_tables(const Table &t, Pte *table, usize count, usize bytes)
 	{
 		if constexpr (L < last) {
-			for (usize i = 0; i < bytes / sizeof(Pte); i++) {
+			for (usize i = 0; i < count; i++) {
 				Pte pte = table[i];
 				if (is_table<L>(pte))
-					free_tables<L + 1>(t, deref(t, pte), granule);
+					free_tables<L + 1>(t, deref(t, pte), entries, granule);
 			}
 		}
 		Env::free_table(t.iop.cfg, table, bytes);
@@ -325,7 +333,7 @@ class Walker {
 			pte_store(ptep, Pte(0));
 			sync(t, ptep, 1);
 			tlb_flush_walk(t.iop, iova, block(L), granule);
-			free_tables<L + 1>(t, deref(t, pte), granule);
+			free_tables<L + 1>(t, deref(t, pte), entries, granule);
 		}
 	}
 
@@ -490,8 +498,10 @@ public:
 	{
 		Table &t = table_of<Table>(ops);
 		const armature_pgtable_cfg &cfg = t.iop.cfg;
+		const u64 last = iova + pgsize * pgcount - 1;
 		if (!is_power_of_2(pgsize) || !(pgsize & cfg.pgsize_bitmap) || !pgcount ||
-		    !iova_in_range(cfg, iova) || (iova & (pgsize - 1))) {
+		    !iova_in_range(cfg, iova) || !iova_in_range(cfg, last) || last < iova ||
+		    (iova & (pgsize - 1))) {
 			Env::report(cfg, "unmap of %lu x %#lx at %#lx: invalid\n", pgcount, pgsize, iova);
 			return 0;
 		}
@@ -545,7 +555,7 @@ public:
 
 	static void free(Table &t)
 	{
-		free_tables<Start>(t, t.pgd, t.geo.pgd_bytes());
+		free_tables<Start>(t, t.pgd, t.pgd_index_mask + 1, pgd_alloc_bytes<Env>(t.geo));
 	}
 
 	static constexpr armature_pgtable_ops ops = {
@@ -752,7 +762,7 @@ int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 	for (int p = 0; p <= prot::all; p++)
 		t->attrs[p] = prot_to_attrs(fmt, cfg->quirks, p);
 
-	t->pgd = static_cast<Pte *>(Env::alloc_table(*cfg, geo.pgd_bytes(), Env::gfp_kernel));
+	t->pgd = static_cast<Pte *>(Env::alloc_table(*cfg, pgd_alloc_bytes<Env>(geo), Env::gfp_kernel));
 	if (!t->pgd) {
 		Env::free_object(t);
 		return -ENOMEM;

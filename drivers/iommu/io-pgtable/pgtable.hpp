@@ -20,7 +20,7 @@
 //   void record_dirty(iommu_dirty_bitmap *, unsigned long iova, unsigned long len)
 //   void report(const armature_pgtable_cfg &, const char *fmt, ...)
 //           a rate-limited error about the caller's input
-//   gfp_kernel, gfp_atomic, page_size    constants
+//   gfp_kernel, gfp_dma32, page_size     constants
 #pragma once
 
 #include "format.h"

@@ -1,0 +1,693 @@
+// SPDX-License-Identifier: GPL-2.0
+// The Arm short-descriptor page-table format of the ARMv7 VMSA ("v7s") for
+// IOMMUs: two levels; 4K small pages and 64K large pages at level 2, 1M
+// sections and 16M supersections at level 1; the simplified access
+// permission model (AP[0] is the access flag) and TEX remap. MediaTek's
+// IOMMUs extend it to 35-bit output addresses (MTK_EXT) and to tables above
+// 4 GiB (MTK_TTBR_EXT).
+//
+// Large pages and supersections are "contiguous": one descriptor written to
+// 16 consecutive entries, all holding the base address of the run (unlike
+// LPAE's contiguous hint, where each entry has its own address). A run is
+// mapped and unmapped whole; unmapping a part of it, or a part of a section,
+// is refused as current upstream (6.13+) refuses it: nothing is unmapped.
+//
+// Level-2 tables are 1 KiB, smaller than a page (upstream takes them from a
+// kmem_cache). TTBR and table descriptors hold 32-bit addresses, so every
+// table must lie below 4 GiB physical; with MTK_TTBR_EXT, below 2^oas. The
+// Env should take this format's tables from ZONE_DMA32 (upstream asks with
+// GFP_DMA32) unless cfg.quirks has MTK_TTBR_EXT; a table that does not fit
+// all the same is freed, and the map or the allocation fails with -ENOMEM,
+// as upstream.
+//
+// Descriptor encodings: Arm ARM (DDI 0406C) B3.5.1, "Short-descriptor
+// translation table format descriptors"; the memory types TEX remap gives
+// through PRRR and NMRR: B3.8.2.
+#pragma once
+
+#include "pgtable.hpp"
+#include <new>
+
+namespace armature::iopt::v7s {
+
+using Pte = u32;
+
+// Level 1 resolves iova[31:20] (iova[33:20] with MTK_EXT and ias 34),
+// level 2 iova[19:12].
+inline constexpr unsigned section_shift = 20, page_shift = 12;
+inline constexpr usize l2_entries = 256;
+inline constexpr usize l2_table_bytes = l2_entries * sizeof(Pte);	// 1 KiB
+// TTBCR.N = 0: the walker indexes level 1 with all of iova[31:20], so the
+// table has its full 4096 entries (16 KiB, 16 KiB aligned) whatever ias.
+inline constexpr usize l1_min_entries = 4096;
+inline constexpr usize cont_entries = 16;
+inline constexpr unsigned max_addr_bits = 32;
+inline constexpr unsigned mtk_max_ias = 34, mtk_max_oas = 35;
+
+// Descriptor type, bits [1:0].
+inline constexpr Pte type_mask = 3;
+inline constexpr Pte l1_type_table = 1;
+inline constexpr Pte l1_type_section = 2;	// bit 0 would be PXN: never set
+inline constexpr Pte l2_type_large = 1;
+inline constexpr Pte l2_type_small = 2;	// bit 0 is XN
+
+// Memory attributes, the same bits in every leaf.
+inline constexpr Pte attr_b = 1u << 2;
+inline constexpr Pte attr_c = 1u << 3;
+
+// Level-1 bits.
+inline constexpr Pte ns_table = 1u << 3;
+inline constexpr Pte supersection = 1u << 18;
+inline constexpr Pte ns_section = 1u << 19;	// sections and supersections
+inline constexpr Pte table_addr_mask = 0xfffffc00;
+
+// MediaTek's output address bits 32, 33 and 34, in descriptor bits 9, 4
+// and 5. In a page these are AP bits, which is why MTK_EXT needs NO_PERMS.
+inline constexpr Pte mtk_pa32 = 1u << 9, mtk_pa33 = 1u << 4, mtk_pa34 = 1u << 5;
+
+// The four kinds of leaf, and where their fields sit. Small pages and
+// sections order AP[1:0], TEX, AP[2], S and nG alike, 6 bits apart; large
+// pages keep the small page's AP, S and nG but move TEX and XN to [15:12].
+enum class Leaf : u8 { small_page, large_page, section, supersection };
+inline constexpr unsigned leaf_kinds = 4;
+
+struct Layout {
+	Pte type;		// type bits, and the supersection bit
+	Pte xn;
+	Pte ap0;		// the access flag
+	Pte ap1;		// unprivileged access
+	Pte ap2;		// read-only
+	unsigned tex_shift;
+	Pte s;
+	Pte ng;
+	Pte addr_mask;
+	unsigned level;
+	unsigned span;		// entries one leaf occupies
+};
+
+inline constexpr Layout layouts[leaf_kinds] = {
+	{.type = l2_type_small, .xn = 1u << 0, .ap0 = 1u << 4, .ap1 = 1u << 5, .ap2 = 1u << 9,
+	 .tex_shift = 6, .s = 1u << 10, .ng = 1u << 11, .addr_mask = 0xfffff000, .level = 2, .span = 1},
+	{.type = l2_type_large, .xn = 1u << 15, .ap0 = 1u << 4, .ap1 = 1u << 5, .ap2 = 1u << 9,
+	 .tex_shift = 12, .s = 1u << 10, .ng = 1u << 11, .addr_mask = 0xffff0000, .level = 2,
+	 .span = cont_entries},
+	{.type = l1_type_section, .xn = 1u << 4, .ap0 = 1u << 10, .ap1 = 1u << 11, .ap2 = 1u << 15,
+	 .tex_shift = 12, .s = 1u << 16, .ng = 1u << 17, .addr_mask = 0xfff00000, .level = 1, .span = 1},
+	{.type = l1_type_section | supersection, .xn = 1u << 4, .ap0 = 1u << 10, .ap1 = 1u << 11,
+	 .ap2 = 1u << 15, .tex_shift = 12, .s = 1u << 16, .ng = 1u << 17, .addr_mask = 0xff000000,
+	 .level = 1, .span = cont_entries},
+};
+
+constexpr const Layout &layout(Leaf leaf) { return layouts[static_cast<unsigned>(leaf)]; }
+constexpr u64 entry_bytes(const Layout &l)
+{
+	return u64(1) << (l.level == 1 ? section_shift : page_shift);
+}
+constexpr u64 leaf_bytes(const Layout &l) { return entry_bytes(l) * l.span; }
+
+// TEX remap: TEX[0], C and B form an index into PRRR and NMRR. The three
+// memory types in use sit at the indices whose meaning without remap is
+// closest, so a walker with TEX remap off sees nearly the same.
+inline constexpr unsigned remap_device = 1;	// TEX[0] 0, C 0, B 1
+inline constexpr unsigned remap_normal_nc = 4;	// TEX[0] 1, C 0, B 0
+inline constexpr unsigned remap_normal_wb = 7;	// TEX[0] 1, C 1, B 1
+
+// PRRR: TRn (2 bits each) 1 device, 2 normal; DS0/DS1 make device memory
+// shareable whatever S; NS1 makes normal memory with S set shareable;
+// NOSn says inner (not outer) shareable. NMRR: IRn/ORn 1 is write-back
+// write-allocate, 0 non-cacheable.
+inline constexpr u32 prrr_tr_device = 1, prrr_tr_normal = 2;
+inline constexpr u32 prrr_ds0 = 1u << 16, prrr_ds1 = 1u << 17, prrr_ns1 = 1u << 19;
+constexpr u32 prrr_nos(unsigned n) { return 1u << (24 + n); }
+inline constexpr u32 rgn_nc = 0, rgn_wbwa = 1;
+
+inline constexpr u32 prrr = prrr_tr_device << (2 * remap_device) |
+			     prrr_tr_normal << (2 * remap_normal_nc) |
+			     prrr_tr_normal << (2 * remap_normal_wb) |
+			     prrr_ds0 | prrr_ds1 | prrr_ns1 | prrr_nos(remap_normal_wb);
+inline constexpr u32 nmrr = rgn_wbwa << (2 * remap_normal_wb) |		// IR7
+			     rgn_wbwa << (16 + 2 * remap_normal_wb);	// OR7
+
+// TTBR0 (with the Multiprocessing Extensions): IRGN is split over bits 6
+// (IRGN[0]) and 0 (IRGN[1]); RGN (outer) is bits [4:3].
+inline constexpr u32 ttbr_s = 1u << 1, ttbr_nos = 1u << 5;
+constexpr u32 ttbr_irgn(u32 rgn) { return (rgn & 1) << 6 | (rgn & 2) >> 1; }
+constexpr u32 ttbr_rgn(u32 rgn) { return (rgn & 3) << 3; }
+
+// Descriptor attributes of a leaf for an IOMMU_* prot (all but the address).
+constexpr Pte prot_to_attrs(Leaf leaf, unsigned long quirks, int iommu_prot)
+{
+	const Layout &l = layout(leaf);
+	const unsigned type = iommu_prot & prot::mmio ? remap_device
+			      : iommu_prot & prot::cache ? remap_normal_wb
+							 : remap_normal_nc;
+	Pte pte = l.type | l.ng | l.s;
+
+	pte |= Pte(type >> 2) << l.tex_shift;
+	if (type & 2)
+		pte |= attr_c;
+	if (type & 1)
+		pte |= attr_b;
+	// NO_PERMS: the walker does not check permissions; the bits may be
+	// address bits instead (MTK_EXT).
+	if (!(quirks & quirk::no_perms)) {
+		pte |= l.ap0;
+		if (!(iommu_prot & prot::priv))
+			pte |= l.ap1;
+		if (!(iommu_prot & prot::write))
+			pte |= l.ap2;
+		if (iommu_prot & prot::noexec)
+			pte |= l.xn;
+	}
+	if (l.level == 1 && (quirks & quirk::arm_ns))
+		pte |= ns_section;
+	return pte;
+}
+
+constexpr Pte mtk_pa_bits(u64 pa)
+{
+	Pte pte = 0;
+	if (pa & (u64(1) << 32))
+		pte |= mtk_pa32;
+	if (pa & (u64(1) << 33))
+		pte |= mtk_pa33;
+	if (pa & (u64(1) << 34))
+		pte |= mtk_pa34;
+	return pte;
+}
+
+constexpr u64 mtk_pa_of(Pte pte)
+{
+	u64 pa = 0;
+	if (pte & mtk_pa32)
+		pa |= u64(1) << 32;
+	if (pte & mtk_pa33)
+		pa |= u64(1) << 33;
+	if (pte & mtk_pa34)
+		pa |= u64(1) << 34;
+	return pa;
+}
+
+// Output address <-> leaf descriptor. pa is aligned to the leaf's size.
+constexpr Pte leaf_address(Leaf leaf, u64 pa, bool mtk_ext)
+{
+	Pte pte = static_cast<Pte>(pa) & layout(leaf).addr_mask;
+	return mtk_ext ? pte | mtk_pa_bits(pa) : pte;
+}
+
+constexpr u64 leaf_pa(Leaf leaf, Pte pte, bool mtk_ext)
+{
+	u64 pa = pte & layout(leaf).addr_mask;
+	return mtk_ext ? pa | mtk_pa_of(pte) : pa;
+}
+
+// A level-1 descriptor pointing to the level-2 table at pa.
+constexpr Pte table_descriptor(u64 pa, unsigned long quirks)
+{
+	Pte pte = (static_cast<Pte>(pa) & table_addr_mask) | l1_type_table;
+	if (quirks & quirk::mtk_ttbr_ext)
+		pte |= mtk_pa_bits(pa);
+	if (quirks & quirk::arm_ns)
+		pte |= ns_table;
+	return pte;
+}
+
+constexpr u64 table_pa(Pte pte, bool mtk_ext)
+{
+	u64 pa = pte & table_addr_mask;
+	return mtk_ext ? pa | mtk_pa_of(pte) : pa;
+}
+
+// The TTBR for a level-1 table at pgd_pa. MediaTek's takes no attributes
+// but PA[34:32] in bits [2:0] (a 16 KiB aligned table leaves them free).
+constexpr u32 ttbr_value(u64 pgd_pa, unsigned long quirks, bool coherent)
+{
+	if (quirks & quirk::mtk_ext)
+		return static_cast<u32>(pgd_pa) | static_cast<u32>(pgd_pa >> 32);
+	u32 ttbr = static_cast<u32>(pgd_pa) | ttbr_s;
+	if (coherent)
+		ttbr |= ttbr_nos | ttbr_irgn(rgn_wbwa) | ttbr_rgn(rgn_wbwa);
+	else
+		ttbr |= ttbr_irgn(rgn_nc) | ttbr_rgn(rgn_nc);
+	return ttbr;
+}
+
+constexpr bool l1_is_table(Pte pte) { return (pte & type_mask) == l1_type_table; }
+constexpr bool is_valid(Pte pte) { return pte & type_mask; }
+
+// The kind of a valid leaf found at a level.
+constexpr Leaf leaf_kind(unsigned level, Pte pte)
+{
+	if (level == 1)
+		return pte & supersection ? Leaf::supersection : Leaf::section;
+	return pte & l2_type_small ? Leaf::small_page : Leaf::large_page;
+}
+
+// Is a valid entry one of the 16 of a large page or supersection?
+constexpr bool is_contiguous(unsigned level, Pte pte)
+{
+	if (level == 1)
+		return !l1_is_table(pte) && (pte & supersection);
+	return (pte & type_mask) == l2_type_large;
+}
+
+// A page table. Standard layout: the core's armature_pgtable comes first,
+// and ops lead back to it.
+struct Table {
+	armature_pgtable iop;
+	Pte *pgd;
+	uptr linear;		// virtual minus physical address of table memory
+	usize l1_entries;
+	bool noncoherent;
+	bool mtk_ext;
+	Pte attrs[leaf_kinds][prot::all + 1];	// prot_to_attrs() for every leaf and prot
+
+	Pte *deref_phys(u64 pa) const { return reinterpret_cast<Pte *>(pa + linear); }
+	u64 phys(const void *table) const { return reinterpret_cast<uptr>(table) - linear; }
+	usize pgd_bytes() const { return l1_entries * sizeof(Pte); }
+};
+
+// Table memory the walker can reach: below 4 GiB, or below 2^oas with
+// MTK_TTBR_EXT. Null if there is none.
+template <typename Env>
+Pte *alloc_walkable_table(const armature_pgtable_cfg &cfg, usize bytes, unsigned gfp)
+{
+	void *table = Env::alloc_table(cfg, bytes, gfp);
+	if (!table)
+		return nullptr;
+	const u64 pa = Env::virt_to_phys(table);
+	const unsigned bits = cfg.quirks & quirk::mtk_ttbr_ext ? cfg.oas : max_addr_bits;
+	if (pa >> bits) {
+		Env::report(cfg, "table at %#llx is beyond the walker's %u address bits\n",
+			    static_cast<unsigned long long>(pa), bits);
+		Env::free_table(cfg, table, bytes);
+		return nullptr;
+	}
+	return static_cast<Pte *>(table);
+}
+
+template <typename Env>
+class Walker {
+	static usize l1_index(const Table &t, u64 iova)
+	{
+		return (iova >> section_shift) & (t.l1_entries - 1);
+	}
+	static usize l2_index(u64 iova) { return (iova >> page_shift) & (l2_entries - 1); }
+
+	static Pte *l2_table(const Table &t, Pte l1) { return t.deref_phys(table_pa(l1, t.mtk_ext)); }
+
+	static void sync(const Table &t, const Pte *ptep, usize count)
+	{
+		if (t.noncoherent && count)
+			Env::sync(t.iop.cfg, ptep, count * sizeof(Pte));
+	}
+
+	static bool is_empty_table(const Table &t, Pte l1)
+	{
+		if (!l1_is_table(l1))
+			return false;
+		const Pte *table = l2_table(t, l1);
+		for (usize i = 0; i < l2_entries; i++)
+			if (pte_load(table + i))
+				return false;
+		return true;
+	}
+
+	// Removes the level-2 table a level-1 entry points to: the entry is
+	// cleared and pushed out, the walk cache flushed for its megabyte,
+	// and only then is the table freed.
+	static void drop_table(Table &t, Pte *ptep, Pte l1, u64 iova)
+	{
+		pte_store(ptep, Pte(0));
+		sync(t, ptep, 1);
+		tlb_flush_walk(t.iop, iova, SZ_1M, SZ_4K);
+		Env::free_table(t.iop.cfg, l2_table(t, l1), l2_table_bytes);
+	}
+
+	// The level-2 table under iova, installing an empty one if there is
+	// none; -EEXIST if a section or supersection covers iova.
+	static int l2_table_for(Table &t, u64 iova, unsigned gfp, Pte *&out)
+	{
+		Pte *ptep = t.pgd + l1_index(t, iova);
+		Pte pte = pte_load(ptep);
+		if (!pte) {
+			Pte *table = alloc_walkable_table<Env>(t.iop.cfg, l2_table_bytes, gfp);
+			if (!table)
+				return -ENOMEM;
+			Env::dma_wmb();	// the zeroed table before the descriptor that publishes it
+			pte = pte_cmpxchg(ptep, Pte(0), table_descriptor(t.phys(table), t.iop.cfg.quirks));
+			sync(t, ptep, 1);
+			if (!pte) {
+				out = table;
+				return 0;
+			}
+			Env::free_table(t.iop.cfg, table, l2_table_bytes);	// another CPU was first
+		} else {
+			// No spare bit records whether the CPU that installed it
+			// has pushed it to a non-coherent walker yet: push again.
+			sync(t, ptep, 1);
+		}
+		if (!l1_is_table(pte))
+			return -EEXIST;
+		out = l2_table(t, pte);
+		return 0;
+	}
+
+	// iova's entry in the table that holds it, and how many entries the
+	// table has from there on.
+	struct Slot {
+		Pte *ptep;
+		usize room;
+	};
+
+	static Slot l1_slot(const Table &t, u64 iova)
+	{
+		usize first = l1_index(t, iova);
+		return {t.pgd + first, t.l1_entries - first};
+	}
+
+	static Slot l2_slot(Pte *table, u64 iova)
+	{
+		usize first = l2_index(iova);
+		return {table + first, l2_entries - first};
+	}
+
+	static int map_leaves(Table &t, Leaf leaf, u64 iova, u64 paddr, usize pgcount, int iommu_prot,
+			      unsigned gfp, usize &mapped)
+	{
+		const Layout &l = layout(leaf);
+		const u64 size = leaf_bytes(l);
+		const Pte attrs = t.attrs[static_cast<unsigned>(leaf)][iommu_prot & prot::all];
+
+		while (pgcount) {
+			Slot slot;
+			if (l.level == 1) {
+				slot = l1_slot(t, iova);
+			} else {
+				Pte *table;
+				int ret = l2_table_for(t, iova, gfp, table);
+				if (ret)
+					return ret;
+				slot = l2_slot(table, iova);
+			}
+			// iova is aligned to the leaf size, so a run never
+			// straddles the end of a table.
+			usize n = slot.room / l.span;
+			if (n > pgcount)
+				n = pgcount;
+			const usize count = n * l.span;
+			Pte *ptep = slot.ptep;
+
+			// Refuse before changing anything. Unlike upstream, a
+			// section does not silently replace a level-2 table that
+			// still maps pages; an empty one goes.
+			for (usize i = 0; i < count; i++) {
+				Pte old = pte_load(ptep + i);
+				if (old && !(l.level == 1 && is_empty_table(t, old)))
+					return -EEXIST;
+			}
+			if (l.level == 1) {
+				for (usize i = 0; i < count; i++) {
+					Pte old = pte_load(ptep + i);
+					if (old)
+						drop_table(t, ptep + i, old, iova + i * entry_bytes(l));
+				}
+			}
+			for (usize i = 0; i < n; i++) {
+				const Pte desc = attrs | leaf_address(leaf, paddr + i * size, t.mtk_ext);
+				for (usize j = 0; j < l.span; j++)
+					pte_store(ptep + i * l.span + j, desc);
+			}
+			sync(t, ptep, count);
+			mapped += n * size;
+			pgcount -= n;
+			iova += n * size;
+			paddr += n * size;
+		}
+		return 0;
+	}
+
+	static void report_partial(const Table &t, u64 iova, u64 size)
+	{
+		Env::report(t.iop.cfg,
+			    "unmap of %#llx bytes at %#llx inside a larger leaf: not supported, nothing unmapped\n",
+			    static_cast<unsigned long long>(size), static_cast<unsigned long long>(iova));
+	}
+
+	// Unmaps leaves from iova on; stops at the first one that is not
+	// mapped whole at this size. Returns the bytes unmapped.
+	static usize unmap_leaves(Table &t, Leaf leaf, u64 iova, usize pgcount, iommu_iotlb_gather *gather)
+	{
+		const Layout &l = layout(leaf);
+		const u64 size = leaf_bytes(l);
+		const u64 entry = entry_bytes(l);
+		const bool add_pages = gather && !Env::gather_queued(gather);
+		usize unmapped = 0;
+
+		while (pgcount) {
+			Slot slot;
+			if (l.level == 1) {
+				slot = l1_slot(t, iova);
+			} else {
+				Pte l1 = pte_load(t.pgd + l1_index(t, iova));
+				if (!l1_is_table(l1)) {
+					if (l1)	// inside a section or supersection
+						report_partial(t, iova, size);
+					return unmapped;
+				}
+				slot = l2_slot(l2_table(t, l1), iova);
+			}
+			usize n = slot.room / l.span;
+			if (n > pgcount)
+				n = pgcount;
+			Pte *ptep = slot.ptep;
+			usize done = 0;
+			for (; done < n; done++) {
+				Pte *run = ptep + done * l.span;
+				Pte old[cont_entries];
+				bool hole = false;
+				for (usize j = 0; j < l.span; j++) {
+					old[j] = pte_load(run + j);
+					hole |= !is_valid(old[j]);
+				}
+				if (hole)
+					break;
+				// One entry of a run: a part of a larger leaf.
+				if (l.span == 1 && is_contiguous(l.level, old[0])) {
+					report_partial(t, iova + done * size, size);
+					break;
+				}
+				for (usize j = 0; j < l.span; j++)
+					pte_store(run + j, Pte(0));
+				if (l.level == 2)
+					continue;	// no tables here: push out and gather below
+				sync(t, run, l.span);
+				for (usize j = 0; j < l.span; j++) {
+					const u64 at = iova + done * size + j * entry;
+					if (l1_is_table(old[j])) {
+						tlb_flush_walk(t.iop, at, SZ_1M, SZ_4K);
+						Env::free_table(t.iop.cfg, l2_table(t, old[j]), l2_table_bytes);
+					} else if (add_pages) {
+						tlb_add_page(t.iop, gather, at, entry);
+					}
+				}
+			}
+			if (l.level == 2) {
+				// One page per cleared entry (16 for a large page), as
+				// upstream gathers them.
+				sync(t, ptep, done * l.span);
+				if (add_pages)
+					for (usize j = 0; j < done * l.span; j++)
+						tlb_add_page(t.iop, gather, iova + j * entry, entry);
+			}
+			unmapped += done * size;
+			if (done < n)
+				return unmapped;
+			pgcount -= n;
+			iova += n * size;
+		}
+		return unmapped;
+	}
+
+	static bool leaf_for(u64 pgsize, Leaf &leaf)
+	{
+		switch (pgsize) {
+		case SZ_4K: leaf = Leaf::small_page; return true;
+		case SZ_64K: leaf = Leaf::large_page; return true;
+		case SZ_1M: leaf = Leaf::section; return true;
+		case SZ_16M: leaf = Leaf::supersection; return true;
+		}
+		return false;
+	}
+
+public:
+	static int map_pages(armature_pgtable_ops *ops, unsigned long iova, unsigned long long paddr,
+			     unsigned long pgsize, unsigned long pgcount, int iommu_prot, unsigned int gfp,
+			     unsigned long *mapped)
+	{
+		Table &t = table_of<Table>(ops);
+		Leaf leaf;
+		int ret = check_map_args(t.iop.cfg, iova, paddr, pgsize, pgcount, iommu_prot);
+		if (!ret && !leaf_for(pgsize, leaf))
+			ret = -EINVAL;
+		if (!ret) {
+			usize done = 0;
+			ret = map_leaves(t, leaf, iova, paddr, pgcount, iommu_prot, gfp, done);
+			*mapped += done;
+		}
+		if (ret == -EEXIST)
+			Env::report(t.iop.cfg, "map at %#lx: already mapped, unmap it first\n", iova);
+		else if (ret && ret != -ENOMEM)
+			Env::report(t.iop.cfg,
+				    "map of %lu x %#lx at %#lx -> %#llx, prot %#x: invalid (%d)\n",
+				    pgcount, pgsize, iova, paddr, iommu_prot, ret);
+		// Every descriptor written before a walk can start for the new iova.
+		Env::wmb();
+		return ret;
+	}
+
+	static unsigned long unmap_pages(armature_pgtable_ops *ops, unsigned long iova,
+					 unsigned long pgsize, unsigned long pgcount,
+					 iommu_iotlb_gather *gather)
+	{
+		Table &t = table_of<Table>(ops);
+		const armature_pgtable_cfg &cfg = t.iop.cfg;
+		Leaf leaf;
+		if (!is_power_of_2(pgsize) || !(pgsize & cfg.pgsize_bitmap) || !pgcount ||
+		    !iova_in_range(cfg, iova) || (iova & (pgsize - 1)) || !leaf_for(pgsize, leaf)) {
+			Env::report(cfg, "unmap of %lu x %#lx at %#lx: invalid\n", pgcount, pgsize, iova);
+			return 0;
+		}
+		// The end of the input range is a hole: the index must not wrap.
+		const u64 room = ((u64(1) << cfg.ias) - iova) / pgsize;
+		if (pgcount > room)
+			pgcount = room;
+		return unmap_leaves(t, leaf, iova, pgcount, gather);
+	}
+
+	static unsigned long long iova_to_phys(armature_pgtable_ops *ops, unsigned long iova)
+	{
+		const Table &t = table_of<Table>(ops);
+		if (!iova_in_range(t.iop.cfg, iova))
+			return 0;
+		unsigned level = 1;
+		Pte pte = pte_load(t.pgd + l1_index(t, iova));
+		if (l1_is_table(pte)) {
+			level = 2;
+			pte = pte_load(l2_table(t, pte) + l2_index(iova));
+		}
+		if (!is_valid(pte))
+			return 0;
+		const Leaf leaf = leaf_kind(level, pte);
+		return leaf_pa(leaf, pte, t.mtk_ext) | (iova & (leaf_bytes(layout(leaf)) - 1));
+	}
+
+	static void free(Table &t)
+	{
+		for (usize i = 0; i < t.l1_entries; i++) {
+			Pte pte = t.pgd[i];
+			if (l1_is_table(pte))
+				Env::free_table(t.iop.cfg, l2_table(t, pte), l2_table_bytes);
+		}
+		Env::free_table(t.iop.cfg, t.pgd, t.pgd_bytes());
+	}
+
+	// No dirty tracking in this format: read_and_clear_dirty stays null,
+	// as upstream leaves it.
+	static constexpr armature_pgtable_ops ops = {
+		.map_pages = map_pages,
+		.unmap_pages = unmap_pages,
+		.iova_to_phys = iova_to_phys,
+		.read_and_clear_dirty = nullptr,
+	};
+};
+
+template <typename Env>
+int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
+	  armature_pgtable **out)
+{
+	constexpr unsigned long allowed = quirk::arm_ns | quirk::no_perms | quirk::mtk_ext |
+					  quirk::mtk_ttbr_ext;
+	const bool mtk = cfg->quirks & quirk::mtk_ext;
+	const unsigned max_ias = mtk ? mtk_max_ias : max_addr_bits;
+	const unsigned max_oas = mtk ? mtk_max_oas : max_addr_bits;
+
+	if (fmt != ARMATURE_PGTABLE_ARM_V7S) {
+		Env::report(*cfg, "format %d is not v7s\n", static_cast<int>(fmt));
+		return -EINVAL;
+	}
+	if (cfg->ias > max_ias || cfg->oas > max_oas) {
+		Env::report(*cfg, "ias %u / oas %u beyond the format's %u / %u bits\n", cfg->ias,
+			    cfg->oas, max_ias, max_oas);
+		return -EINVAL;
+	}
+	if (cfg->quirks & ~allowed) {
+		Env::report(*cfg, "quirks %#lx not supported by this format\n", cfg->quirks & ~allowed);
+		return -EINVAL;
+	}
+	// MTK_EXT puts address bits where a page keeps its permissions.
+	if (mtk && !(cfg->quirks & quirk::no_perms)) {
+		Env::report(*cfg, "MTK_EXT needs NO_PERMS\n");
+		return -EINVAL;
+	}
+	if ((cfg->quirks & quirk::mtk_ttbr_ext) && !mtk) {
+		Env::report(*cfg, "MTK_TTBR_EXT needs MTK_EXT\n");
+		return -EINVAL;
+	}
+	// Supersections only if the caller asks for them, as upstream.
+	cfg->pgsize_bitmap &= SZ_4K | SZ_64K | SZ_1M | SZ_16M;
+
+	void *mem = Env::alloc_object(sizeof(Table));
+	if (!mem)
+		return -ENOMEM;
+	auto *t = new (mem) Table{};
+	t->noncoherent = !cfg->coherent_walk;
+	t->mtk_ext = mtk;
+	t->l1_entries = cfg->ias > max_addr_bits ? usize(1) << (cfg->ias - section_shift) : l1_min_entries;
+	for (unsigned k = 0; k < leaf_kinds; k++)
+		for (int p = 0; p <= prot::all; p++)
+			t->attrs[k][p] = prot_to_attrs(static_cast<Leaf>(k), cfg->quirks, p);
+	t->iop.cfg = *cfg;	// the Env picks table memory by the table's quirks
+
+	// Level 1 below 4 GiB (ZONE_DMA32), unless MTK_TTBR_EXT lets it go higher.
+	const unsigned l1_gfp = Env::gfp_kernel | (cfg->quirks & quirk::mtk_ttbr_ext ? 0 : Env::gfp_dma32);
+	t->pgd = alloc_walkable_table<Env>(t->iop.cfg, t->pgd_bytes(), l1_gfp);
+	if (!t->pgd) {
+		t->~Table();
+		Env::free_object(t);
+		return -ENOMEM;
+	}
+	const u64 pgd_pa = Env::virt_to_phys(t->pgd);
+	t->linear = reinterpret_cast<uptr>(t->pgd) - pgd_pa;
+
+	cfg->arm_v7s_cfg.tcr = 0;	// TTBCR.N = 0 (TTBR0 covers all), EAE = 0
+	cfg->arm_v7s_cfg.prrr = prrr;
+	cfg->arm_v7s_cfg.nmrr = nmrr;
+	cfg->arm_v7s_cfg.ttbr = ttbr_value(pgd_pa, cfg->quirks, cfg->coherent_walk);
+	// The empty pgd visible before the caller can write it to a TTBR.
+	Env::wmb();
+
+	t->iop.fmt = fmt;
+	t->iop.cookie = cookie;
+	t->iop.cfg = *cfg;
+	t->iop.ops = Walker<Env>::ops;
+	*out = &t->iop;
+	return 0;
+}
+
+template <typename Env>
+void free(armature_pgtable *iop)
+{
+	auto *t = reinterpret_cast<Table *>(iop);
+	Walker<Env>::free(*t);
+	t->~Table();
+	Env::free_object(t);
+}
+
+template <typename Env>
+inline constexpr armature_pgtable_init_fns init_fns = {
+	.alloc = alloc<Env>,
+	.free = free<Env>,
+};
+
+} // namespace armature::iopt::v7s
