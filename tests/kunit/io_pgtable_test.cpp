@@ -455,6 +455,12 @@ KCPP_TEST(iopt_lpae, bad_input_changes_nothing)
 	KCPP_EXPECT_EQ(t.unmap(SZ_2M, SZ_4K, 0), 0u);
 	KCPP_EXPECT_EQ(t.unmap(1ull << 39, SZ_4K), 0u);
 	KCPP_EXPECT_EQ(t.unmap(free_iova, SZ_4K), 0u);			// nothing there
+	// A run past the end of the input range must not wrap round to iova 0.
+	KCPP_ASSERT_EQ(t.map(0, 0x5000, SZ_4K, rw), 0);
+	KCPP_ASSERT_EQ(t.map((1ull << 39) - SZ_4K, 0x6000, SZ_4K, rw), 0);
+	KCPP_EXPECT_EQ(t.unmap((1ull << 39) - SZ_4K, SZ_4K, 2), 0u);
+	KCPP_EXPECT_EQ(t.phys(0), 0x5000ull);
+	KCPP_EXPECT_EQ(t.phys((1ull << 39) - SZ_4K + 1), 0x6001ull);
 	KCPP_EXPECT_EQ(t.phys(SZ_2M + 1), SZ_2M + 1);
 }
 
