@@ -36,6 +36,7 @@ struct Config {
 };
 
 constexpr unsigned long lpae_4k = SZ_4K | SZ_2M | SZ_1G;
+constexpr unsigned long v7s_sizes = SZ_4K | SZ_64K | SZ_1M | SZ_16M;
 
 // The table "hold" keeps for each format: a configuration it accepts.
 constexpr Config hold_configs[] = {
@@ -43,7 +44,7 @@ constexpr Config hold_configs[] = {
 	{"arm-32-lpae-s2", ARMATURE_PGTABLE_ARM_32_LPAE_S2, lpae_4k, 40, 40, 0},
 	{"arm-64-lpae-s1", ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, 0},
 	{"arm-64-lpae-s2", ARMATURE_PGTABLE_ARM_64_LPAE_S2, lpae_4k, 48, 48, 0},
-	{"arm-v7s", ARMATURE_PGTABLE_ARM_V7S, SZ_4K | SZ_64K | SZ_1M | SZ_16M, 32, 32, 0},
+	{"arm-v7s", ARMATURE_PGTABLE_ARM_V7S, v7s_sizes, 32, 32, 0},
 	{"arm-mali-lpae", ARMATURE_PGTABLE_ARM_MALI_LPAE, lpae_4k, 48, 40, 0},
 };
 
@@ -213,6 +214,38 @@ private:
 	bool mali_;
 };
 
+// v7s: a 4096-entry level 1 (for ias 32) of sections, supersections and
+// level-2 tables of 256 entries; descriptors are 32 bits.
+bool same_v7s_tables(const armature_pgtable_cfg &ours_cfg, const armature_pgtable_cfg &theirs_cfg)
+{
+	constexpr u32 table_type = 1, type_mask = 3, l2_addr = ~u32(0x3ff);
+	auto *ours = static_cast<const u32 *>(iopt_harness_phys_to_virt(ours_cfg.arm_v7s_cfg.ttbr & ~0x3fffu));
+	auto *theirs = static_cast<const u32 *>(iopt_harness_phys_to_virt(theirs_cfg.arm_v7s_cfg.ttbr & ~0x3fffu));
+	const u32 entries = u32(1) << (ours_cfg.ias - 20);
+	for (u32 i = 0; i < entries; i++) {
+		u32 a = ours[i], b = theirs[i];
+		if ((a & type_mask) == table_type && (b & type_mask) == table_type) {
+			if ((a & ~l2_addr) != (b & ~l2_addr)) {
+				iopt_harness_log("compare v7s: level 1 table descriptor %u: ours %#x, upstream %#x\n",
+						 i, a, b);
+				return false;
+			}
+			auto *l2a = static_cast<const u32 *>(iopt_harness_phys_to_virt(a & l2_addr));
+			auto *l2b = static_cast<const u32 *>(iopt_harness_phys_to_virt(b & l2_addr));
+			for (u32 j = 0; j < 256; j++)
+				if (l2a[j] != l2b[j]) {
+					iopt_harness_log("compare v7s: level 2 descriptor %u/%u: ours %#x, upstream %#x\n",
+							 i, j, l2a[j], l2b[j]);
+					return false;
+				}
+		} else if (a != b) {
+			iopt_harness_log("compare v7s: level 1 descriptor %u: ours %#x, upstream %#x\n", i, a, b);
+			return false;
+		}
+	}
+	return true;
+}
+
 u64 root_of(const armature_pgtable_cfg &cfg, armature_pgtable_fmt fmt)
 {
 	switch (fmt) {
@@ -227,6 +260,14 @@ u64 root_of(const armature_pgtable_cfg &cfg, armature_pgtable_fmt fmt)
 	default:
 		return 0;
 	}
+}
+
+bool same_tables(armature_pgtable_fmt fmt, const Side &ours, const Side &theirs)
+{
+	if (fmt == ARMATURE_PGTABLE_ARM_V7S)
+		return same_v7s_tables(ours.cfg, theirs.cfg);
+	TreeCompare tree(table_of<lpae::Table>(ours.ops), fmt == ARMATURE_PGTABLE_ARM_MALI_LPAE);
+	return tree.tables(root_of(ours.cfg, fmt), root_of(theirs.cfg, fmt));
 }
 
 // The registers a format computes, the table address aside.
@@ -251,6 +292,11 @@ bool same_outputs(const Config &c, const armature_pgtable_cfg &a, const armature
 	case ARMATURE_PGTABLE_ARM_64_LPAE_S2:
 		same = __builtin_memcmp(&a.arm_lpae_s2_cfg.vtcr, &b.arm_lpae_s2_cfg.vtcr,
 					sizeof(a.arm_lpae_s2_cfg.vtcr)) == 0;
+		break;
+	case ARMATURE_PGTABLE_ARM_V7S:
+		same = a.arm_v7s_cfg.tcr == b.arm_v7s_cfg.tcr && a.arm_v7s_cfg.nmrr == b.arm_v7s_cfg.nmrr &&
+		       a.arm_v7s_cfg.prrr == b.arm_v7s_cfg.prrr &&
+		       (a.arm_v7s_cfg.ttbr & 0x3fff) == (b.arm_v7s_cfg.ttbr & 0x3fff);
 		break;
 	case ARMATURE_PGTABLE_ARM_MALI_LPAE:
 		same = a.arm_mali_lpae_cfg.memattr == b.arm_mali_lpae_cfg.memattr &&
@@ -279,6 +325,9 @@ constexpr Config compare_configs[] = {
 	{"32-bit s1", ARMATURE_PGTABLE_ARM_32_LPAE_S1, lpae_4k, 32, 40, 0},
 	{"32-bit s2", ARMATURE_PGTABLE_ARM_32_LPAE_S2, lpae_4k, 40, 40, 0},
 	{"mali", ARMATURE_PGTABLE_ARM_MALI_LPAE, lpae_4k, 48, 40, 0},
+	{"v7s", ARMATURE_PGTABLE_ARM_V7S, v7s_sizes, 32, 32, 0},
+	{"v7s ns no-perms", ARMATURE_PGTABLE_ARM_V7S, v7s_sizes, 32, 32, quirk::arm_ns | quirk::no_perms},
+	{"v7s mtk 35-bit", ARMATURE_PGTABLE_ARM_V7S, v7s_sizes, 32, 35, quirk::mtk_ext | quirk::no_perms},
 };
 
 int random_prot(Random &rng)
@@ -317,8 +366,6 @@ int compare_one(const Config &c, Random &rng, unsigned ops_count)
 	}
 
 	int ret = same_outputs(c, ours.cfg, theirs.cfg) ? 0 : -EFAULT;
-	const lpae::Table &ours_table = table_of<lpae::Table>(ours.ops);
-	TreeCompare tree(ours_table, c.fmt == ARMATURE_PGTABLE_ARM_MALI_LPAE);
 	const u64 pgsizes = ours.cfg.pgsize_bitmap;
 	const u64 max_pa = u64(1) << (ours.cfg.oas < 40 ? ours.cfg.oas : 40);
 	auto model_box = kcpp::make<Model>(kcpp::gfp::kernel);
@@ -395,7 +442,7 @@ int compare_one(const Config &c, Random &rng, unsigned ops_count)
 			}
 		}
 		if (!ret && (op % 25 == 24 || op + 1 == ops_count) &&
-		    !tree.tables(root_of(ours.cfg, c.fmt), root_of(theirs.cfg, c.fmt)))
+		    !same_tables(c.fmt, ours, theirs))
 			ret = -EFAULT;
 		iopt_harness_cond_resched();
 	}

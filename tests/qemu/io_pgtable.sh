@@ -48,7 +48,7 @@ for seed in 1 2 3; do
 	check "random sequences with seed $seed: same translations and descriptors as the built-in io-pgtable" \
 		sh -c "echo $seed >$h/compare"
 done
-check "rmmod of everything" rmmod armature_io_pgtable_lpae armature_io_pgtable_harness armature_io_pgtable
+check "rmmod of everything" rmmod armature_io_pgtable_v7s armature_io_pgtable_lpae armature_io_pgtable_harness armature_io_pgtable
 expect_eq "nothing of ours is left loaded" "" "$(lsmod | grep -o '^armature_io_pgtable[a-z_]*')"
 
 end_suite
