@@ -4,43 +4,20 @@
 // modules it loads; on the host through the same format code on a model of
 // physical memory. io_pgtable_test_env.hpp (one per platform) provides
 // alloc_ops/free_ops, phys_to_virt and tables_in_use.
-#include <io_pgtable_test_env.hpp>
 #include <kcpp_test.hpp>
 
+#include "io_pgtable_test.hpp"
+
 using namespace armature::iopt;
-using iopt_test::alloc_ops;
 using iopt_test::free_ops;
+using iopt_test::Pgtable;
+using iopt_test::TlbLog;
+using iopt_test::tlb_log_ops;
 
 namespace {
 
 constexpr int rw = prot::read | prot::write;
 constexpr u64 free_iova = 0x400000;
-
-// Counts the TLB maintenance a table asks for.
-struct TlbLog {
-	int flush_all = 0;
-	int flush_walk = 0;
-	int add_page = 0;
-	unsigned long last_iova = 0;
-	unsigned long last_size = 0;
-};
-
-void log_flush_all(void *cookie) { static_cast<TlbLog *>(cookie)->flush_all++; }
-void log_flush_walk(unsigned long iova, unsigned long size, unsigned long, void *cookie)
-{
-	auto *log = static_cast<TlbLog *>(cookie);
-	log->flush_walk++;
-	log->last_iova = iova;
-	log->last_size = size;
-}
-void log_add_page(iommu_iotlb_gather *, unsigned long iova, unsigned long, void *cookie)
-{
-	auto *log = static_cast<TlbLog *>(cookie);
-	log->add_page++;
-	log->last_iova = iova;
-}
-
-constexpr armature_pgtable_flush_ops tlb_log_ops = {log_flush_all, log_flush_walk, log_add_page};
 
 armature_pgtable_cfg make_cfg(u64 pgsizes, unsigned ias, unsigned oas, unsigned long quirks = 0,
 			      bool coherent = true)
@@ -56,34 +33,6 @@ armature_pgtable_cfg make_cfg(u64 pgsizes, unsigned ias, unsigned oas, unsigned 
 		cfg.iommu_dev = iopt_test::dma_device();
 	return cfg;
 }
-
-// A table and its configuration, freed at the end of the test.
-struct Pgtable {
-	armature_pgtable_cfg cfg;
-	TlbLog tlb;
-	armature_pgtable_ops *ops = nullptr;
-	int error;
-
-	Pgtable(armature_pgtable_fmt fmt, const armature_pgtable_cfg &c) : cfg(c)
-	{
-		error = alloc_ops(fmt, &cfg, &tlb, &ops);
-	}
-	~Pgtable() { free_ops(ops); }
-
-	int map(u64 iova, u64 pa, u64 size, int prot, u64 count = 1, unsigned long *mapped = nullptr)
-	{
-		unsigned long done = 0;
-		int ret = ops->map_pages(ops, iova, pa, size, count, prot, iopt_test::gfp_kernel, &done);
-		if (mapped)
-			*mapped = done;
-		return ret;
-	}
-	u64 unmap(u64 iova, u64 size, u64 count = 1, iommu_iotlb_gather *gather = nullptr)
-	{
-		return ops->unmap_pages(ops, iova, size, count, gather);
-	}
-	u64 phys(u64 iova) { return ops->iova_to_phys(ops, iova); }
-};
 
 const unsigned long granule_sets[] = {
 	SZ_4K | SZ_2M | SZ_1G,

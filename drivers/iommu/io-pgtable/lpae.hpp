@@ -481,15 +481,7 @@ public:
 			}
 			*mapped += done;
 		}
-		if (ret == -EEXIST)
-			Env::report(t.iop.cfg, "map at %#lx: already mapped, unmap it first\n", iova);
-		else if (ret && ret != -ENOMEM)
-			Env::report(t.iop.cfg,
-				    "map of %lu x %#lx at %#lx -> %#llx, prot %#x: invalid (%d)\n",
-				    pgcount, pgsize, iova, paddr, iommu_prot, ret);
-		// Every descriptor written before a walk can start for the new iova.
-		Env::wmb();
-		return ret;
+		return finish_map<Env>(t.iop.cfg, ret, iova, paddr, pgsize, pgcount, iommu_prot);
 	}
 
 	static unsigned long unmap_pages(armature_pgtable_ops *ops, unsigned long iova,
@@ -498,13 +490,8 @@ public:
 	{
 		Table &t = table_of<Table>(ops);
 		const armature_pgtable_cfg &cfg = t.iop.cfg;
-		const u64 last = iova + pgsize * pgcount - 1;
-		if (!is_power_of_2(pgsize) || !(pgsize & cfg.pgsize_bitmap) || !pgcount ||
-		    !iova_in_range(cfg, iova) || !iova_in_range(cfg, last) || last < iova ||
-		    (iova & (pgsize - 1))) {
-			Env::report(cfg, "unmap of %lu x %#lx at %#lx: invalid\n", pgcount, pgsize, iova);
+		if (!check_unmap_args<Env>(cfg, iova, pgsize, pgcount))
 			return 0;
-		}
 		switch (pgsize) {
 		case block(3):
 			return unmap_at<3>(t, iova, pgcount, gather);

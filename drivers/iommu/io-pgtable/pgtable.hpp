@@ -138,6 +138,40 @@ inline int check_map_args(const armature_pgtable_cfg &cfg, u64 iova, u64 paddr,
 	return 0;
 }
 
+// unmap_pages' checks: a size of the table's, a run inside the input range,
+// aligned. A bad call is reported and unmaps nothing.
+template <typename Env>
+bool check_unmap_args(const armature_pgtable_cfg &cfg, u64 iova, u64 pgsize, u64 pgcount)
+{
+	const u64 last = iova + pgsize * pgcount - 1;
+	if (is_power_of_2(pgsize) && (pgsize & cfg.pgsize_bitmap) && pgcount &&
+	    iova_in_range(cfg, iova) && iova_in_range(cfg, last) && last >= iova &&
+	    !(iova & (pgsize - 1)))
+		return true;
+	Env::report(cfg, "unmap of %llu x %#llx at %#llx: invalid\n",
+		    static_cast<unsigned long long>(pgcount), static_cast<unsigned long long>(pgsize),
+		    static_cast<unsigned long long>(iova));
+	return false;
+}
+
+// The end of every map_pages: the caller's error reported, and all
+// descriptors written before a walk can start for the new iova.
+template <typename Env>
+int finish_map(const armature_pgtable_cfg &cfg, int ret, u64 iova, u64 paddr, u64 pgsize,
+	       u64 pgcount, int iommu_prot)
+{
+	if (ret == -EEXIST)
+		Env::report(cfg, "map at %#llx: already mapped, unmap it first\n",
+			    static_cast<unsigned long long>(iova));
+	else if (ret && ret != -ENOMEM)
+		Env::report(cfg, "map of %llu x %#llx at %#llx -> %#llx, prot %#x: invalid (%d)\n",
+			    static_cast<unsigned long long>(pgcount), static_cast<unsigned long long>(pgsize),
+			    static_cast<unsigned long long>(iova), static_cast<unsigned long long>(paddr),
+			    iommu_prot, ret);
+	Env::wmb();
+	return ret;
+}
+
 // The TLB callbacks, each optional as in io_pgtable_tlb_*().
 inline void tlb_flush_all(const armature_pgtable &iop)
 {

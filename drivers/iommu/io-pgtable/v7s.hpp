@@ -535,15 +535,7 @@ public:
 			ret = map_leaves(t, leaf, iova, paddr, pgcount, iommu_prot, gfp, done);
 			*mapped += done;
 		}
-		if (ret == -EEXIST)
-			Env::report(t.iop.cfg, "map at %#lx: already mapped, unmap it first\n", iova);
-		else if (ret && ret != -ENOMEM)
-			Env::report(t.iop.cfg,
-				    "map of %lu x %#lx at %#lx -> %#llx, prot %#x: invalid (%d)\n",
-				    pgcount, pgsize, iova, paddr, iommu_prot, ret);
-		// Every descriptor written before a walk can start for the new iova.
-		Env::wmb();
-		return ret;
+		return finish_map<Env>(t.iop.cfg, ret, iova, paddr, pgsize, pgcount, iommu_prot);
 	}
 
 	static unsigned long unmap_pages(armature_pgtable_ops *ops, unsigned long iova,
@@ -553,11 +545,8 @@ public:
 		Table &t = table_of<Table>(ops);
 		const armature_pgtable_cfg &cfg = t.iop.cfg;
 		Leaf leaf;
-		if (!is_power_of_2(pgsize) || !(pgsize & cfg.pgsize_bitmap) || !pgcount ||
-		    !iova_in_range(cfg, iova) || (iova & (pgsize - 1)) || !leaf_for(pgsize, leaf)) {
-			Env::report(cfg, "unmap of %lu x %#lx at %#lx: invalid\n", pgcount, pgsize, iova);
+		if (!check_unmap_args<Env>(cfg, iova, pgsize, pgcount) || !leaf_for(pgsize, leaf))
 			return 0;
-		}
 		// The end of the input range is a hole: the index must not wrap.
 		const u64 room = ((u64(1) << cfg.ias) - iova) / pgsize;
 		if (pgcount > room)
