@@ -101,6 +101,17 @@ constexpr Result<void> to_result(int ret)
 	return {};
 }
 
+// A kernel pointer return that may be an ERR_PTR() (the top 4095 values
+// are negative errnos, as IS_ERR() reads them) as a Result.
+template <typename T>
+Result<T *> from_err_ptr(T *ptr)
+{
+	const long value = reinterpret_cast<long>(ptr);
+	if (value < 0 && value >= -4095)
+		return Error(static_cast<int>(value));
+	return ptr;
+}
+
 } // namespace kcpp
 
 // Evaluates a Result; on error returns it from the enclosing function, else

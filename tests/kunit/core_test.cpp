@@ -168,6 +168,17 @@ KCPP_TEST(result, try_propagates_the_first_error)
 	KCPP_EXPECT_TRUE(to_result(5).ok());
 }
 
+KCPP_TEST(result, err_ptr_values)
+{
+	int x = 7;
+	KCPP_EXPECT_EQ(from_err_ptr(&x).value(), &x);
+	KCPP_EXPECT_EQ(from_err_ptr(reinterpret_cast<int *>(-ENOMEM)).code(), -ENOMEM);
+	KCPP_EXPECT_EQ(from_err_ptr(reinterpret_cast<int *>(-4095L)).code(), -4095);
+	// Just below the errno range: a (strange) pointer, not an error.
+	KCPP_EXPECT_TRUE(from_err_ptr(reinterpret_cast<int *>(-4096L)).ok());
+	KCPP_EXPECT_EQ(from_err_ptr(static_cast<int *>(nullptr)).value(), static_cast<int *>(nullptr));
+}
+
 namespace {
 
 struct Counted {

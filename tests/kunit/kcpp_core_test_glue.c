@@ -8,6 +8,7 @@
 	X(regs, fields_of_a_value) X(regs, read_modify_write_through_io)       \
 	X(regs, indexed_and_wide) X(regs, fake_file_counts_bad_accesses)      \
 	X(result, value_and_error) X(result, try_propagates_the_first_error)  \
+	X(result, err_ptr_values)                                              \
 	X(result, error_zero_is_never_success)                                 \
 	X(result, bool_results_copy_their_value)                               \
 	X(result, destroys_exactly_what_it_holds)                              \

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <kcpp/layout.hpp>
+#include <kcpp/result.hpp>
 #include <lpae.hpp>
 
 #include "io_pgtable_test_glue.h"
@@ -17,12 +18,10 @@ inline constexpr unsigned gfp_kernel = KCPP_GFP_KERNEL;
 inline int alloc_ops(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 		     armature_pgtable_ops **ops)
 {
-	armature_pgtable_ops *p = armature_pgtable_alloc_ops(fmt, cfg, cookie);
-	long value = reinterpret_cast<long>(p);
-	if (value < 0 && value >= -4095)	// IS_ERR()
-		return static_cast<int>(value);
-	*ops = p;
-	return 0;
+	auto table = kcpp::from_err_ptr(armature_pgtable_alloc_ops(fmt, cfg, cookie));
+	if (table)
+		*ops = table.value();
+	return table.code();
 }
 
 inline void free_ops(armature_pgtable_ops *ops) { armature_pgtable_free_ops(ops); }
