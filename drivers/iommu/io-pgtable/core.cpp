@@ -42,12 +42,6 @@ void make_alias(char (&buf)[N], const char *name)
 	buf[i] = '\0';
 }
 
-armature_pgtable *pgtable_of(armature_pgtable_ops *ops)
-{
-	return reinterpret_cast<armature_pgtable *>(reinterpret_cast<char *>(ops) -
-						    __builtin_offsetof(armature_pgtable, ops));
-}
-
 } // namespace
 
 extern "C" {

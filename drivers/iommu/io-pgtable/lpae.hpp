@@ -12,7 +12,6 @@
 #pragma once
 
 #include "pgtable.hpp"
-#include <new>
 
 namespace armature::iopt::lpae {
 
@@ -163,14 +162,12 @@ usize pgd_alloc_bytes(const Geometry &geo)
 struct Table {
 	armature_pgtable iop;
 	Pte *pgd;
-	uptr linear;		// virtual minus physical address of table memory
+	LinearMap linear;
 	u64 pgd_index_mask;
 	Geometry geo;
-	bool noncoherent;
 	Pte attrs[prot::all + 1];	// prot_to_attrs() for every prot
 
-	Pte *deref_phys(u64 pa) const { return reinterpret_cast<Pte *>(pa + linear); }
-	u64 phys(const void *table) const { return reinterpret_cast<uptr>(table) - linear; }
+	bool noncoherent() const { return !iop.cfg.coherent_walk; }
 };
 
 template <typename Env, unsigned PgShift, unsigned Start, bool Mali>
@@ -220,11 +217,11 @@ class Walker {
 		return L == last && !Mali ? type_page : type_block;
 	}
 
-	static Pte *deref(const Table &t, Pte pte) { return t.deref_phys(pte_to_oa<PgShift>(pte)); }
+	static Pte *deref(const Table &t, Pte pte) { return t.linear.virt<Pte>(pte_to_oa<PgShift>(pte)); }
 
 	static void sync(const Table &t, const Pte *ptep, usize count)
 	{
-		if (t.noncoherent && count)
+		if (t.noncoherent() && count)
 			Env::sync(t.iop.cfg, ptep, count * sizeof(Pte));
 	}
 
@@ -233,12 +230,12 @@ class Walker {
 	// was pushed out, which SW_SYNC records for the CPUs that race with us.
 	static Pte install_table(Table &t, Pte *table, Pte *ptep, Pte curr)
 	{
-		Pte desc = oa_to_pte<PgShift>(t.phys(table)) | type_table;
+		Pte desc = oa_to_pte<PgShift>(t.linear.phys(table)) | type_table;
 		if (t.iop.cfg.quirks & quirk::arm_ns)
 			desc |= nstable;
 		Env::dma_wmb();	// the table's contents before the descriptor
 		Pte old = pte_cmpxchg(ptep, curr, desc);
-		if (!t.noncoherent || (old & sw_sync))
+		if (!t.noncoherent() || (old & sw_sync))
 			return old;
 		Env::sync(t.iop.cfg, ptep, sizeof(Pte));
 		if (old == curr)
@@ -264,7 +261,7 @@ class Walker {
 				pte = install_table(t, next, ptep, 0);
 				if (pte)	// another CPU installed one first
 					Env::free_table(t.iop.cfg, next, granule);
-			} else if (t.noncoherent && !(pte & sw_sync)) {
+			} else if (t.noncoherent() && !(pte & sw_sync)) {
 				Env::sync(t.iop.cfg, ptep, sizeof(Pte));
 			}
 			if (pte) {
@@ -738,24 +735,22 @@ int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 		return -EINVAL;
 	}
 
-	void *mem = Env::alloc_object(sizeof(EnvTable<Env>));
-	if (!mem)
+	auto *t = new_table<Env, EnvTable<Env>>();
+	if (!t)
 		return -ENOMEM;
-	auto *t = new (mem) EnvTable<Env>{};
 	t->free_fn = d.free;
 	t->geo = geo;
-	t->noncoherent = !coherent;
 	t->pgd_index_mask = (u64(1) << geo.pgd_bits) - 1;
 	for (int p = 0; p <= prot::all; p++)
 		t->attrs[p] = prot_to_attrs(fmt, cfg->quirks, p);
 
 	t->pgd = static_cast<Pte *>(Env::alloc_table(*cfg, pgd_alloc_bytes<Env>(geo), Env::gfp_kernel));
 	if (!t->pgd) {
-		Env::free_object(t);
+		delete_table<Env>(t);
 		return -ENOMEM;
 	}
 	const u64 pgd_pa = Env::virt_to_phys(t->pgd);
-	t->linear = reinterpret_cast<uptr>(t->pgd) - pgd_pa;
+	t->linear = LinearMap(t->pgd, pgd_pa);
 
 	const unsigned sh = coherent ? tcr_sh_is : tcr_sh_os;
 	const unsigned irgn = coherent ? tcr_rgn_wbwa : tcr_rgn_nc;
@@ -803,11 +798,7 @@ int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 	// The empty pgd visible before the caller can write it to a TTBR.
 	Env::wmb();
 
-	t->iop.fmt = fmt;
-	t->iop.cookie = cookie;
-	t->iop.cfg = *cfg;
-	t->iop.ops = *d.ops;
-	*out = &t->iop;
+	hand_out(t->iop, fmt, cookie, *cfg, *d.ops, out);
 	return 0;
 }
 
@@ -816,8 +807,7 @@ void free(armature_pgtable *iop)
 {
 	auto *t = reinterpret_cast<EnvTable<Env> *>(iop);
 	t->free_fn(*t);
-	t->~EnvTable<Env>();
-	Env::free_object(t);
+	delete_table<Env>(t);
 }
 
 template <typename Env>

@@ -27,6 +27,7 @@
 #include <kcpp/errno.hpp>
 #include <kcpp/types.hpp>
 #include <bit>
+#include <new>
 
 namespace armature::iopt {
 
@@ -65,14 +66,62 @@ inline constexpr u64 SZ_4K = 1ULL << 12, SZ_16K = 1ULL << 14, SZ_64K = 1ULL << 1
 inline constexpr u64 SZ_1M = 1ULL << 20, SZ_2M = 1ULL << 21, SZ_16M = 1ULL << 24;
 inline constexpr u64 SZ_32M = 1ULL << 25, SZ_512M = 1ULL << 29, SZ_1G = 1ULL << 30;
 
-// The page table as the core sees it: the format's object starts with it.
+// The page table behind ops, as the core sees it.
+inline armature_pgtable *pgtable_of(armature_pgtable_ops *ops)
+{
+	return reinterpret_cast<armature_pgtable *>(reinterpret_cast<char *>(ops) -
+						    __builtin_offsetof(armature_pgtable, ops));
+}
+
+// A format's table object, which starts with the core's armature_pgtable.
 template <typename Table>
 Table &table_of(armature_pgtable_ops *ops)
 {
 	static_assert(__builtin_offsetof(Table, iop) == 0);
-	auto *iop = reinterpret_cast<armature_pgtable *>(
-		reinterpret_cast<char *>(ops) - __builtin_offsetof(armature_pgtable, ops));
-	return *reinterpret_cast<Table *>(iop);
+	return *reinterpret_cast<Table *>(pgtable_of(ops));
+}
+
+// Where table memory sits: in the linear map, virtual minus physical is
+// one constant, taken from the first table.
+class LinearMap {
+public:
+	LinearMap() = default;
+	LinearMap(const void *table, u64 pa) : offset_(reinterpret_cast<uptr>(table) - pa) {}
+
+	template <typename Pte>
+	Pte *virt(u64 pa) const { return reinterpret_cast<Pte *>(pa + offset_); }
+	u64 phys(const void *table) const { return reinterpret_cast<uptr>(table) - offset_; }
+
+private:
+	uptr offset_ = 0;
+};
+
+// A format's table object from Env::alloc_object, value-initialised; and
+// its end. Null when memory is short.
+template <typename Env, typename Table>
+Table *new_table()
+{
+	void *mem = Env::alloc_object(sizeof(Table));
+	return mem ? new (mem) Table{} : nullptr;
+}
+
+template <typename Env, typename Table>
+void delete_table(Table *t)
+{
+	t->~Table();
+	Env::free_object(t);
+}
+
+// Hands a finished table to the core: iop as alloc_io_pgtable_ops() leaves it.
+inline void hand_out(armature_pgtable &iop, armature_pgtable_fmt fmt, void *cookie,
+		     const armature_pgtable_cfg &cfg, const armature_pgtable_ops &ops,
+		     armature_pgtable **out)
+{
+	iop.fmt = fmt;
+	iop.cookie = cookie;
+	iop.cfg = cfg;
+	iop.ops = ops;
+	*out = &iop;
 }
 
 // Is iova inside the input range? With TTBR1 the range is the top of the

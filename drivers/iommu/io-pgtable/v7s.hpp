@@ -26,7 +26,6 @@
 #pragma once
 
 #include "pgtable.hpp"
-#include <new>
 
 namespace armature::iopt::v7s {
 
@@ -256,14 +255,12 @@ constexpr bool is_contiguous(unsigned level, Pte pte)
 struct Table {
 	armature_pgtable iop;
 	Pte *pgd;
-	uptr linear;		// virtual minus physical address of table memory
+	LinearMap linear;
 	usize l1_entries;
-	bool noncoherent;
 	bool mtk_ext;
 	Pte attrs[leaf_kinds][prot::all + 1];	// prot_to_attrs() for every leaf and prot
 
-	Pte *deref_phys(u64 pa) const { return reinterpret_cast<Pte *>(pa + linear); }
-	u64 phys(const void *table) const { return reinterpret_cast<uptr>(table) - linear; }
+	bool noncoherent() const { return !iop.cfg.coherent_walk; }
 	usize pgd_bytes() const { return l1_entries * sizeof(Pte); }
 };
 
@@ -294,11 +291,11 @@ class Walker {
 	}
 	static usize l2_index(u64 iova) { return (iova >> page_shift) & (l2_entries - 1); }
 
-	static Pte *l2_table(const Table &t, Pte l1) { return t.deref_phys(table_pa(l1, t.mtk_ext)); }
+	static Pte *l2_table(const Table &t, Pte l1) { return t.linear.virt<Pte>(table_pa(l1, t.mtk_ext)); }
 
 	static void sync(const Table &t, const Pte *ptep, usize count)
 	{
-		if (t.noncoherent && count)
+		if (t.noncoherent() && count)
 			Env::sync(t.iop.cfg, ptep, count * sizeof(Pte));
 	}
 
@@ -335,7 +332,7 @@ class Walker {
 			if (!table)
 				return -ENOMEM;
 			Env::dma_wmb();	// the zeroed table before the descriptor that publishes it
-			pte = pte_cmpxchg(ptep, Pte(0), table_descriptor(t.phys(table), t.iop.cfg.quirks));
+			pte = pte_cmpxchg(ptep, Pte(0), table_descriptor(t.linear.phys(table), t.iop.cfg.quirks));
 			sync(t, ptep, 1);
 			if (!pte) {
 				out = table;
@@ -626,11 +623,9 @@ int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 	// Supersections only if the caller asks for them, as upstream.
 	cfg->pgsize_bitmap &= SZ_4K | SZ_64K | SZ_1M | SZ_16M;
 
-	void *mem = Env::alloc_object(sizeof(Table));
-	if (!mem)
+	auto *t = new_table<Env, Table>();
+	if (!t)
 		return -ENOMEM;
-	auto *t = new (mem) Table{};
-	t->noncoherent = !cfg->coherent_walk;
 	t->mtk_ext = mtk;
 	t->l1_entries = cfg->ias > max_addr_bits ? usize(1) << (cfg->ias - section_shift) : l1_min_entries;
 	for (unsigned k = 0; k < leaf_kinds; k++)
@@ -642,12 +637,11 @@ int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 	const unsigned l1_gfp = Env::gfp_kernel | (cfg->quirks & quirk::mtk_ttbr_ext ? 0 : Env::gfp_dma32);
 	t->pgd = alloc_walkable_table<Env>(t->iop.cfg, t->pgd_bytes(), l1_gfp);
 	if (!t->pgd) {
-		t->~Table();
-		Env::free_object(t);
+		delete_table<Env>(t);
 		return -ENOMEM;
 	}
 	const u64 pgd_pa = Env::virt_to_phys(t->pgd);
-	t->linear = reinterpret_cast<uptr>(t->pgd) - pgd_pa;
+	t->linear = LinearMap(t->pgd, pgd_pa);
 
 	cfg->arm_v7s_cfg.tcr = 0;	// TTBCR.N = 0 (TTBR0 covers all), EAE = 0
 	cfg->arm_v7s_cfg.prrr = prrr;
@@ -656,11 +650,7 @@ int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 	// The empty pgd visible before the caller can write it to a TTBR.
 	Env::wmb();
 
-	t->iop.fmt = fmt;
-	t->iop.cookie = cookie;
-	t->iop.cfg = *cfg;
-	t->iop.ops = Walker<Env>::ops;
-	*out = &t->iop;
+	hand_out(t->iop, fmt, cookie, *cfg, Walker<Env>::ops, out);
 	return 0;
 }
 
@@ -669,8 +659,7 @@ void free(armature_pgtable *iop)
 {
 	auto *t = reinterpret_cast<Table *>(iop);
 	Walker<Env>::free(*t);
-	t->~Table();
-	Env::free_object(t);
+	delete_table<Env>(t);
 }
 
 template <typename Env>

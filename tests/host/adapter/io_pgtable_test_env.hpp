@@ -197,8 +197,7 @@ inline void free_ops(armature_pgtable_ops *ops)
 {
 	if (!ops)
 		return;
-	auto *iop = reinterpret_cast<armature_pgtable *>(reinterpret_cast<char *>(ops) -
-							 __builtin_offsetof(armature_pgtable, ops));
+	armature_pgtable *iop = pgtable_of(ops);
 	tlb_flush_all(*iop);
 	iop->fns->free(iop);
 }
