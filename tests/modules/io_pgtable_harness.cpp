@@ -7,6 +7,7 @@
 #include <kcpp/alloc.hpp>
 #include <kcpp/layout.hpp>
 #include <kcpp/lock.hpp>
+#include <kcpp/result.hpp>
 #include <kcpp/static.hpp>
 #include <lpae.hpp>
 
@@ -15,12 +16,6 @@ using namespace armature::iopt;
 namespace {
 
 constexpr unsigned gfp_kernel = KCPP_GFP_KERNEL;
-
-bool is_err(const void *p)
-{
-	long value = reinterpret_cast<long>(p);
-	return value < 0 && value >= -4095;
-}
 
 void no_flush_all(void *) {}
 void no_flush_walk(unsigned long, unsigned long, unsigned long, void *) {}
@@ -59,13 +54,6 @@ armature_pgtable_cfg make_cfg(const Config &c)
 	cfg.tlb = &no_tlb;
 	cfg.iommu_dev = iopt_harness_device();
 	return cfg;
-}
-
-bool same_name(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
 }
 
 // --- hold ---------------------------------------------------------------
@@ -172,10 +160,7 @@ public:
 private:
 	u64 oa(u64 pte) const
 	{
-		u64 pa = pte & lpae::addr_mask;
-		if (t_.geo.pg_shift == 16)
-			pa = (pa | (pa << 36)) & (lpae::addr_mask << 4);
-		return pa;
+		return t_.geo.pg_shift == 16 ? lpae::pte_to_oa<16>(pte) : lpae::pte_to_oa<12>(pte);
 	}
 
 	bool is_table(u64 pte, unsigned lvl) const
@@ -352,12 +337,12 @@ u64 random_iova(Random &rng, const armature_pgtable_cfg &cfg, u64 pgsize)
 int compare_one(const Config &c, Random &rng, unsigned ops_count)
 {
 	Side ours{nullptr, make_cfg(c)}, theirs{nullptr, make_cfg(c)};
-	ours.ops = armature_pgtable_alloc_ops(c.fmt, &ours.cfg, nullptr);
-	if (is_err(ours.ops)) {
-		iopt_harness_log("compare %s: ours refused the configuration (%ld)\n", c.name,
-				 reinterpret_cast<long>(ours.ops));
+	auto table = kcpp::from_err_ptr(armature_pgtable_alloc_ops(c.fmt, &ours.cfg, nullptr));
+	if (!table) {
+		iopt_harness_log("compare %s: ours refused the configuration (%d)\n", c.name, table.code());
 		return -EINVAL;
 	}
+	ours.ops = table.value();
 	theirs.ops = iopt_upstream_alloc(c.fmt, &theirs.cfg, nullptr);
 	if (!theirs.ops) {
 		iopt_harness_log("compare %s: the built-in io-pgtable refused the configuration\n", c.name);
@@ -467,8 +452,11 @@ struct BenchResult {
 
 // The same loop over ours and upstream's ops; each timed twice, the faster
 // run counts (the first also warms the tables and caches).
-template <typename Body>
-Timing measure(armature_pgtable_ops *ops, u64 ops_per_run, Body body)
+using BenchFn = void (*)(armature_pgtable_ops *);
+
+// One case's loop, run twice on each implementation; the faster run counts
+// (the first also allocates the tables and warms the caches).
+Timing measure(armature_pgtable_ops *ops, u64 ops_per_run, BenchFn body)
 {
 	u64 best = ~0ULL;
 	for (int run = 0; run < 2; run++) {
@@ -492,113 +480,104 @@ void report(const BenchResult &r)
 }
 
 constexpr int bench_prot = prot::read | prot::write | prot::cache;
+constexpr u64 pages = 2048;
 
-void no_setup(armature_pgtable_ops *) {}
+void map_then_unmap_4k(armature_pgtable_ops *ops)
+{
+	unsigned long mapped;
+	for (u64 i = 0; i < pages; i++)
+		ops->map_pages(ops, SZ_1G + i * SZ_4K, i * SZ_4K, SZ_4K, 1, bench_prot, gfp_kernel, &mapped);
+	for (u64 i = 0; i < pages; i++)
+		ops->unmap_pages(ops, SZ_1G + i * SZ_4K, SZ_4K, 1, nullptr);
+}
 
-template <typename Body, typename Setup = decltype(no_setup)>
-int bench_pair(const char *what, u64 ops_per_run, Body body, Setup setup = no_setup)
+// count times: map pgcount pages of pgsize at base + i * stride, unmap them.
+void map_unmap_each(armature_pgtable_ops *ops, u64 count, u64 base, u64 stride, u64 pgsize,
+		    u64 pgcount)
+{
+	unsigned long mapped;
+	for (u64 i = 0; i < count; i++) {
+		ops->map_pages(ops, base + i * stride, i * stride, pgsize, pgcount, bench_prot, gfp_kernel,
+			       &mapped);
+		ops->unmap_pages(ops, base + i * stride, pgsize, pgcount, nullptr);
+	}
+}
+
+void map_unmap_4k(armature_pgtable_ops *ops) { map_unmap_each(ops, pages, SZ_1G, SZ_4K, SZ_4K, 1); }
+void map_pages_2m(armature_pgtable_ops *ops) { map_unmap_each(ops, 64, SZ_1G, SZ_2M, SZ_4K, 512); }
+void block_2m(armature_pgtable_ops *ops) { map_unmap_each(ops, 256, SZ_1G, SZ_2M, SZ_2M, 1); }
+void block_1g(armature_pgtable_ops *ops) { map_unmap_each(ops, 256, 0, SZ_1G, SZ_1G, 1); }
+
+void populate(armature_pgtable_ops *ops)
+{
+	unsigned long mapped = 0;
+	while (mapped < pages * SZ_4K)
+		if (ops->map_pages(ops, SZ_1G + mapped, mapped, SZ_4K, pages - mapped / SZ_4K, bench_prot,
+				   gfp_kernel, &mapped))
+			break;
+}
+
+void translate(armature_pgtable_ops *ops)
+{
+	u64 sum = 0;
+	for (u64 i = 0; i < 4 * pages; i++)
+		sum += ops->iova_to_phys(ops, SZ_1G + ((i * 2654435761u) % pages) * SZ_4K);
+	asm volatile("" : : "r"(sum));
+}
+
+struct BenchCase {
+	const char *name, *what;
+	u64 ops_per_run;
+	BenchFn body, setup;
+};
+
+constexpr BenchCase bench_cases[] = {
+	{"map_then_unmap_4k", "map, then unmap, 4K pages one by one", pages, map_then_unmap_4k, nullptr},
+	{"map_unmap_4k", "map+unmap of a 4K page", pages, map_unmap_4k, nullptr},
+	{"map_pages_2m", "map_pages+unmap_pages of 2M in 4K pages", 64, map_pages_2m, nullptr},
+	{"block_2m", "map+unmap of a 2M block", 256, block_2m, nullptr},
+	{"block_1g", "map+unmap of a 1G block", 256, block_1g, nullptr},
+	{"iova_to_phys", "iova_to_phys", 4 * pages, translate, populate},
+};
+
+// A case on ours and on upstream's, same config (ARM_64_LPAE_S1, 4K, 48/48).
+int bench_one(const BenchCase &b)
 {
 	Config c = {"bench", ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, 0};
 	Side ours{nullptr, make_cfg(c)}, theirs{nullptr, make_cfg(c)};
-	ours.ops = armature_pgtable_alloc_ops(c.fmt, &ours.cfg, nullptr);
-	if (is_err(ours.ops))
-		return static_cast<int>(reinterpret_cast<long>(ours.ops));
+	auto table = kcpp::from_err_ptr(armature_pgtable_alloc_ops(c.fmt, &ours.cfg, nullptr));
+	if (!table)
+		return table.code();
+	ours.ops = table.value();
 	theirs.ops = iopt_upstream_alloc(c.fmt, &theirs.cfg, nullptr);
 	if (!theirs.ops) {
 		armature_pgtable_free_ops(ours.ops);
 		return -ENODEV;
 	}
-	setup(ours.ops);
-	setup(theirs.ops);
-	BenchResult r = {what, measure(ours.ops, ops_per_run, body), measure(theirs.ops, ops_per_run, body)};
+	if (b.setup) {
+		b.setup(ours.ops);
+		b.setup(theirs.ops);
+	}
+	BenchResult r = {b.what, measure(ours.ops, b.ops_per_run, b.body),
+			 measure(theirs.ops, b.ops_per_run, b.body)};
 	armature_pgtable_free_ops(ours.ops);
 	iopt_upstream_free(theirs.ops);
 	report(r);
 	return 0;
 }
 
-constexpr u64 pages = 2048;
-
 int bench_case(const char *which)
 {
-	int ret = -EINVAL;
-	bool all = same_name(which, "all");
-	if (all || same_name(which, "map_then_unmap_4k")) {
-		ret = bench_pair("map, then unmap, 4K pages one by one", pages, [](armature_pgtable_ops *ops) {
-			unsigned long mapped;
-			for (u64 i = 0; i < pages; i++)
-				ops->map_pages(ops, SZ_1G + i * SZ_4K, i * SZ_4K, SZ_4K, 1, bench_prot,
-					       gfp_kernel, &mapped);
-			for (u64 i = 0; i < pages; i++)
-				ops->unmap_pages(ops, SZ_1G + i * SZ_4K, SZ_4K, 1, nullptr);
-		});
-		if (ret)
+	const bool all = !__builtin_strcmp(which, "all");
+	bool found = false;
+	for (const BenchCase &b : bench_cases) {
+		if (!all && __builtin_strcmp(which, b.name))
+			continue;
+		found = true;
+		if (int ret = bench_one(b))
 			return ret;
 	}
-	if (all || same_name(which, "map_unmap_4k")) {
-		ret = bench_pair("map+unmap of a 4K page", pages, [](armature_pgtable_ops *ops) {
-			unsigned long mapped;
-			for (u64 i = 0; i < pages; i++) {
-				ops->map_pages(ops, SZ_1G + i * SZ_4K, i * SZ_4K, SZ_4K, 1, bench_prot,
-					       gfp_kernel, &mapped);
-				ops->unmap_pages(ops, SZ_1G + i * SZ_4K, SZ_4K, 1, nullptr);
-			}
-		});
-		if (ret)
-			return ret;
-	}
-	if (all || same_name(which, "map_pages_2m")) {
-		ret = bench_pair("map_pages+unmap_pages of 2M in 4K pages", 64, [](armature_pgtable_ops *ops) {
-			unsigned long mapped;
-			for (u64 i = 0; i < 64; i++) {
-				ops->map_pages(ops, SZ_1G + i * SZ_2M, 0, SZ_4K, 512, bench_prot, gfp_kernel,
-					       &mapped);
-				ops->unmap_pages(ops, SZ_1G + i * SZ_2M, SZ_4K, 512, nullptr);
-			}
-		});
-		if (ret)
-			return ret;
-	}
-	if (all || same_name(which, "block_2m")) {
-		ret = bench_pair("map+unmap of a 2M block", 256, [](armature_pgtable_ops *ops) {
-			unsigned long mapped;
-			for (u64 i = 0; i < 256; i++) {
-				ops->map_pages(ops, SZ_1G + i * SZ_2M, i * SZ_2M, SZ_2M, 1, bench_prot,
-					       gfp_kernel, &mapped);
-				ops->unmap_pages(ops, SZ_1G + i * SZ_2M, SZ_2M, 1, nullptr);
-			}
-		});
-		if (ret)
-			return ret;
-	}
-	if (all || same_name(which, "block_1g")) {
-		ret = bench_pair("map+unmap of a 1G block", 256, [](armature_pgtable_ops *ops) {
-			unsigned long mapped;
-			for (u64 i = 0; i < 256; i++) {
-				ops->map_pages(ops, i * SZ_1G, 0, SZ_1G, 1, bench_prot, gfp_kernel, &mapped);
-				ops->unmap_pages(ops, i * SZ_1G, SZ_1G, 1, nullptr);
-			}
-		});
-		if (ret)
-			return ret;
-	}
-	if (all || same_name(which, "iova_to_phys")) {
-		auto translate = [](armature_pgtable_ops *ops) {
-			u64 sum = 0;
-			for (u64 i = 0; i < 4 * pages; i++)
-				sum += ops->iova_to_phys(ops, SZ_1G + ((i * 2654435761u) % pages) * SZ_4K);
-			asm volatile("" : : "r"(sum));
-		};
-		auto populate = [](armature_pgtable_ops *ops) {
-			unsigned long mapped = 0;
-			while (mapped < pages * SZ_4K)
-				if (ops->map_pages(ops, SZ_1G + mapped, mapped, SZ_4K, pages - mapped / SZ_4K,
-						   bench_prot, gfp_kernel, &mapped))
-					break;
-		};
-		ret = bench_pair("iova_to_phys", 4 * pages, translate, populate);
-	}
-	return ret;
+	return found ? 0 : -EINVAL;
 }
 
 } // namespace
@@ -617,14 +596,14 @@ int iopt_harness_hold(const char *format)
 		return 0;
 	}
 	for (const Config &c : hold_configs) {
-		if (!same_name(c.name, format))
+		if (__builtin_strcmp(c.name, format))
 			continue;
 		armature_pgtable_cfg cfg = make_cfg(c);
-		armature_pgtable_ops *ops = armature_pgtable_alloc_ops(c.fmt, &cfg, nullptr);
-		if (is_err(ops))
-			return static_cast<int>(reinterpret_cast<long>(ops));
+		auto table = kcpp::from_err_ptr(armature_pgtable_alloc_ops(c.fmt, &cfg, nullptr));
+		if (!table)
+			return table.code();
 		armature_pgtable_free_ops(held);
-		held = ops;
+		held = table.value();
 		held_name = c.name;
 		return 0;
 	}
