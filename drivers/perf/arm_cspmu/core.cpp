@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0
+// arm_cspmu_module: probes CoreSight PMUs, picks the vendor backend by
+// PMIIDR (requesting its module), and runs the PMU for perf.
+#include "backend.hpp"
+#include "core.h"
+#include "engine.hpp"
+#include <kcpp/alloc.hpp>
+#include <kcpp/static.hpp>
+
+using namespace armature::cspmu;
+
+namespace {
+
+// Which module knows which implementer. A PMU whose PMIIDR matches an entry
+// gets that module requested at probe; the module registers a backend under
+// the entry's value.
+struct BackendModule {
+	u32 value;
+	u32 mask;
+	const char *module;
+};
+
+constexpr BackendModule backend_modules[] = {
+	{implementer_nvidia, PMIIDR::implementer_mask, "nvidia_cspmu"},
+	{implementer_ampere, PMIIDR::implementer_mask, "ampere_cspmu"},
+};
+
+const BackendModule *backend_module_for(u32 pmiidr)
+{
+	for (const BackendModule &m : backend_modules)
+		if ((pmiidr & m.mask) == (m.value & m.mask))
+			return &m;
+	return nullptr;
+}
+
+constinit kcpp::Static<BackendRegistry> backends;
+
+constexpr Ops baseline_ops = {
+	.events = baseline_events,
+	.formats = baseline_formats,
+};
+
+// A PMU and the backend it uses (a reference on the backend's module for as
+// long as the PMU exists).
+struct Instance {
+	template <typename... Args>
+	explicit Instance(Args &&...args) : pmu(std::forward<Args>(args)...) {}
+	~Instance()
+	{
+		if (initialised && backend->release)
+			backend->release(pmu);
+		kcpp_kfree(pmu.slots_);
+	}
+
+	Pmu pmu;
+	BackendRegistry::Handle backend;
+	bool initialised = false;
+};
+
+Instance &instance(armature_cspmu *c)
+{
+	return *static_cast<Instance *>(armature_cspmu_core(c));
+}
+
+// Names without a backend: arm_cspmu_<n> for devicetree PMUs, by APMT node
+// type otherwise (arm_cspmu_acpi_<HID>_<UID> for an ACPI device's PMU). The
+// numbers count up from 0 per type for the module's lifetime.
+constinit u32 next_index[apmt::node_types] = {};
+
+kcpp::Result<void> baseline_name(Pmu &pmu)
+{
+	const Firmware &fw = pmu.firmware();
+	auto &name = pmu.name();
+	name.append("arm_cspmu_");
+	if (!fw.from_apmt) {
+		name.append_uint(__atomic_fetch_add(&next_index[0], 1, __ATOMIC_RELAXED));
+		return {};
+	}
+	name.append(apmt::type_names[fw.apmt_type]).append("_");
+	if (fw.apmt_type == apmt::acpi_device) {
+		char hid[sizeof(fw.apmt_inst_primary) + 1] = {};
+		__builtin_memcpy(hid, &fw.apmt_inst_primary, sizeof(fw.apmt_inst_primary));
+		name.append(hid).append("_").append_uint(fw.apmt_inst_secondary);
+	} else {
+		name.append_uint(__atomic_fetch_add(&next_index[fw.apmt_type], 1, __ATOMIC_RELAXED));
+	}
+	return {};
+}
+
+// PMIIDR, from the peripheral ID registers when it reads zero, and
+// firmware's override last.
+u32 read_pmiidr(armature_cspmu *c, Pmu::Io io, const Firmware &fw)
+{
+	u32 pmiidr = PMIIDR::Get().ReadFrom(io).reg_value();
+	if (!pmiidr)
+		pmiidr = pmiidr_from_pmpidr(PMPIDR0::Get().ReadFrom(io).reg_value(),
+					    PMPIDR1::Get().ReadFrom(io).reg_value(),
+					    PMPIDR2::Get().ReadFrom(io).reg_value(),
+					    PMPIDR3::Get().ReadFrom(io).reg_value(),
+					    PMPIDR4::Get().ReadFrom(io).reg_value());
+	if (fw.from_apmt && fw.apmt_impl_id && fw.apmt_impl_id != pmiidr) {
+		armature_cspmu_info(c, "firmware's implementation ID 0x%x replaces PMIIDR 0x%x\n",
+				    fw.apmt_impl_id, pmiidr);
+		pmiidr = fw.apmt_impl_id;
+	}
+	return pmiidr;
+}
+
+kcpp::Result<volatile void *> map_frame(armature_cspmu *c, unsigned index, bool required)
+{
+	void *base = nullptr;
+	__u64 size = 0;
+	int ret = armature_cspmu_map_frame(c, index, &base, &size);
+	if (ret == -ENOENT && !required)
+		return static_cast<volatile void *>(nullptr);
+	if (ret == -ENOENT) {
+		armature_cspmu_err(c, "no register frame %u\n", index);
+		return kcpp::Error(-ENODEV);
+	}
+	if (ret) {
+		armature_cspmu_err(c, "cannot map register frame %u: %d\n", index, ret);
+		return kcpp::Error(ret);
+	}
+	if (size < page_size) {
+		armature_cspmu_err(c, "register frame %u is %llu bytes; the architecture needs %u\n",
+				   index, size, page_size);
+		return kcpp::Error(-EINVAL);
+	}
+	return static_cast<volatile void *>(base);
+}
+
+// The CPUs that may handle the PMU: devicetree's "cpus" (all of them when
+// absent), or the processor or processor container of the APMT node.
+kcpp::Result<void> associate_cpus(armature_cspmu *c, const Firmware &fw)
+{
+	if (fw.from_apmt) {
+		bool container = fw.apmt_flags & apmt::flag_container_affinity;
+		for (int cpu = -1; (cpu = armature_cspmu_next_possible_cpu(cpu)) >= 0;) {
+			u32 uid;
+			if (container ? armature_cspmu_cpu_in_acpi_container(cpu, fw.apmt_proc_affinity)
+				      : armature_cspmu_acpi_cpu_uid(cpu, &uid) &&
+						uid == fw.apmt_proc_affinity)
+				armature_cspmu_associate_cpu(c, cpu);
+		}
+	} else if (armature_cspmu_dt_has_cpus(c)) {
+		for (unsigned i = 0;; i++) {
+			int cpu;
+			int ret = armature_cspmu_dt_cpu(c, i, &cpu);
+			if (ret == -ENOENT)
+				break;
+			if (ret) {
+				armature_cspmu_err(c, "cpus[%u]: %d\n", i, ret);
+				return kcpp::Error(ret);
+			}
+			if (cpu >= 0)
+				armature_cspmu_associate_cpu(c, cpu);
+		}
+	} else {
+		for (int cpu = -1; (cpu = armature_cspmu_next_possible_cpu(cpu)) >= 0;)
+			armature_cspmu_associate_cpu(c, cpu);
+	}
+	if (armature_cspmu_first_associated_cpu(c) < 0) {
+		if (fw.from_apmt)
+			armature_cspmu_err(c, "no CPU has the APMT node's %s UID %u\n",
+					   fw.apmt_flags & apmt::flag_container_affinity
+						   ? "processor container" : "processor",
+					   fw.apmt_proc_affinity);
+		else
+			armature_cspmu_err(c, "none of the \"cpus\" is a possible CPU\n");
+		return kcpp::Error(-ENODEV);
+	}
+	return {};
+}
+
+// The backend named for the PMU's implementer, its module requested if need
+// be, and initialised for this PMU. Without one, the baseline.
+kcpp::Result<void> choose_backend(Instance &inst)
+{
+	Pmu &pmu = inst.pmu;
+	armature_cspmu *c = pmu.kobj();
+	const BackendModule *m = backend_module_for(pmu.pmiidr());
+	if (m) {
+		auto found = backends->get(m->value, m->module);
+		if (found) {
+			inst.backend = std::move(found.value());
+			int ret = inst.backend->init(pmu);
+			if (ret) {
+				armature_cspmu_err(c, "backend %s refused PMIIDR 0x%x: %d\n",
+						   m->module, pmu.pmiidr(), ret);
+				return kcpp::Error(ret);
+			}
+			inst.initialised = true;
+			return {};
+		}
+		armature_cspmu_info(c, "PMIIDR 0x%x: backend %s not available (%d); "
+				    "architectural events only\n", pmu.pmiidr(), m->module,
+				    found.code());
+	} else {
+		armature_cspmu_info(c, "PMIIDR 0x%x: no backend for implementer 0x%x; "
+				    "architectural events only\n", pmu.pmiidr(),
+				    PMIIDR::FromValue(pmu.pmiidr()).implementer());
+	}
+	pmu.set_ops(&baseline_ops);
+	return baseline_name(pmu);
+}
+
+kcpp::Result<void> make_attrs(Pmu &pmu)
+{
+	armature_cspmu *c = pmu.kobj();
+	const Ops &ops = pmu.ops();
+	for (const FormatAttr &f : ops.formats) {
+		if (!pmu.masks_.add_spec(f.spec)) {
+			armature_cspmu_err(c, "format %s: \"%s\" is not configN:lo-hi\n", f.name,
+					   f.spec);
+			return kcpp::Error(-EINVAL);
+		}
+	}
+	KCPP_TRY(kcpp::to_result(armature_cspmu_alloc_attrs(c, ops.events.size(),
+							    ops.formats.size())));
+	for (usize i = 0; i < ops.events.size(); i++)
+		armature_cspmu_set_event_attr(c, i, ops.events[i].name, ops.events[i].id);
+	for (usize i = 0; i < ops.formats.size(); i++)
+		armature_cspmu_set_format_attr(c, i, ops.formats[i].name, ops.formats[i].spec);
+	return {};
+}
+
+kcpp::Result<void> alloc_slots(Pmu &pmu)
+{
+	u32 n = pmu.geometry().logical_counters();
+	void *mem = kcpp_kmalloc(n * sizeof(Slot), kcpp::gfp::kernel | kcpp::gfp::zero);
+	if (!mem)
+		return kcpp::Error(-ENOMEM);
+	pmu.slots_ = static_cast<Slot *>(mem);
+	for (u32 i = 0; i < n; i++)
+		new (&pmu.slots_[i]) Slot();
+	return {};
+}
+
+kcpp::Result<void> probe(armature_cspmu *c, const Firmware &fw)
+{
+	volatile void *page0 = KCPP_TRY(map_frame(c, 0, true));
+	volatile void *page1 = KCPP_TRY(map_frame(c, 1, false));
+	if (fw.from_apmt && (fw.apmt_flags & apmt::flag_dual_page) != fw.page1_present) {
+		armature_cspmu_err(c, "APMT node %s a dual-page PMU but there %s a page-1 frame\n",
+				   fw.page1_present ? "does not describe" : "describes",
+				   fw.page1_present ? "is" : "is no");
+		return kcpp::Error(-EINVAL);
+	}
+	if (fw.from_apmt && fw.apmt_type >= apmt::node_types) {
+		armature_cspmu_err(c, "APMT node type %u is not one the specification defines\n",
+				   fw.apmt_type);
+		return kcpp::Error(-EINVAL);
+	}
+	Pmu::Io io0(page0);
+	u32 pmcfgr = PMCFGR::Get().ReadFrom(io0).reg_value();
+	const char *why = nullptr;
+	auto geo = Geometry::from_pmcfgr(pmcfgr, &why);
+	if (!geo) {
+		armature_cspmu_err(c, "PMCFGR 0x%x: %s\n", pmcfgr, why);
+		return geo.error();
+	}
+	u32 pmiidr = read_pmiidr(c, io0, fw);
+
+	int irq = armature_cspmu_request_irq(c);
+	if (irq < 0)
+		return kcpp::Error(irq);
+	KCPP_TRY(associate_cpus(c, fw));
+	int node = armature_cspmu_cpu_to_node(armature_cspmu_first_associated_cpu(c));
+
+	auto inst = kcpp::make<Instance>(kcpp::gfp::kernel, c, page0, page1 ? page1 : page0,
+					 geo.value(), pmiidr, fw, node);
+	if (!inst)
+		return kcpp::Error(-ENOMEM);
+	Pmu &pmu = inst->pmu;
+	KCPP_TRY(alloc_slots(pmu));
+	KCPP_TRY(choose_backend(*inst));
+	if (pmu.identifier().empty())
+		pmu.identifier().append_uint(pmiidr, 16);
+	KCPP_TRY(make_attrs(pmu));
+
+	engine::reset_all(pmu);
+	armature_cspmu_set_core(c, inst.get());
+	int ret = armature_cspmu_register(c, pmu.name().c_str(), pmu.identifier().c_str());
+	if (ret) {
+		armature_cspmu_set_core(c, nullptr);
+		armature_cspmu_err(c, "cannot register PMU %s: %d\n", pmu.name().c_str(), ret);
+		return kcpp::Error(ret);
+	}
+	armature_cspmu_info(c, "%s: PMIIDR 0x%x, %u counters of %u bits%s%s\n", pmu.name().c_str(),
+			    pmiidr, geo.value().logical_counters(), geo.value().width(),
+			    geo.value().has_cycle_counter() ? ", cycle counter" : "",
+			    inst->backend ? "" : ", architectural baseline");
+	(void)inst.release();
+	return {};
+}
+
+// The group an event joins, member by member (those of this PMU; software
+// events go anywhere, another hardware PMU's cannot be in the group).
+int validate_group(armature_cspmu *c, Pmu &pmu, perf_event *event, const EventConfig &config)
+{
+	perf_event *leader = armature_cspmu_event_leader(event);
+	armature_cspmu_event_info info;
+	armature_cspmu_event_get(c, leader, &info);
+	EventConfig leader_config{info.config, info.config1, info.config2};
+	engine::GroupCheck group(pmu);
+
+	auto check = [&](perf_event *member) -> int {
+		armature_cspmu_event_info m;
+		armature_cspmu_event_get(c, member, &m);
+		if (m.is_software)
+			return 0;
+		if (!m.on_this_pmu)
+			return -EINVAL;
+		return group.add({{m.config, m.config1, m.config2}, leader_config});
+	};
+	if (leader == event)
+		return group.add({config, config});
+	int ret = check(leader);
+	for (perf_event *s = nullptr; !ret && (s = armature_cspmu_next_sibling(leader, s));)
+		ret = check(s);
+	if (!ret)
+		ret = group.add({config, leader_config});
+	return ret;
+}
+
+EventConfig leader_config(armature_cspmu *c, perf_event *event)
+{
+	armature_cspmu_event_info info;
+	armature_cspmu_event_get(c, armature_cspmu_event_leader(event), &info);
+	return {info.config, info.config1, info.config2};
+}
+
+void count(Pmu &pmu, u64 delta, void *event, engine::ReadError error)
+{
+	if (error == engine::ReadError::torn)
+		armature_cspmu_err_ratelimited(pmu.kobj(), "64-bit counter never read stable; "
+					       "count not updated\n");
+	armature_cspmu_event_add_count(event, delta);
+}
+
+} // namespace
+
+extern "C" {
+
+int armature_cspmu_core_init()
+{
+	backends.construct(KCPP_LOCK_CLASS("armature_cspmu_backends"));
+	return 0;
+}
+
+void armature_cspmu_core_exit()
+{
+	backends.destroy();
+}
+
+int armature_cspmu_register_backend(armature_cspmu_backend *backend)
+{
+	bool known = false;
+	for (const BackendModule &m : backend_modules)
+		known |= m.value == backend->key();
+	if (!known)
+		return -EINVAL;
+	return backends->add(*backend).code();
+}
+
+void armature_cspmu_unregister_backend(armature_cspmu_backend *backend)
+{
+	backends->remove(*backend);
+}
+
+int armature_cspmu_probe(armature_cspmu *c, const armature_cspmu_firmware *fw)
+{
+	return probe(c, *fw).code();
+}
+
+void armature_cspmu_remove(armature_cspmu *c)
+{
+	armature_cspmu_unregister(c);
+	kcpp::Box<Instance> inst(&instance(c));
+	armature_cspmu_set_core(c, nullptr);
+}
+
+int armature_cspmu_event_init(armature_cspmu *c, perf_event *event)
+{
+	Pmu &pmu = instance(c).pmu;
+	armature_cspmu_event_info info;
+	armature_cspmu_event_get(c, event, &info);
+	if (!info.matches_type)
+		return -ENOENT;
+	// Uncore counters: no sampling, no per-task counting.
+	if (info.sampling) {
+		armature_cspmu_dbg(c, "sampling is not supported\n");
+		return -EOPNOTSUPP;
+	}
+	if (info.cpu < 0 || info.per_task) {
+		armature_cspmu_dbg(c, "per-task counting is not supported\n");
+		return -EINVAL;
+	}
+	if (!armature_cspmu_cpu_associated(c, info.cpu)) {
+		armature_cspmu_dbg(c, "CPU %d is not associated with the PMU\n", info.cpu);
+		return -EINVAL;
+	}
+	int cpu = armature_cspmu_active_cpu(c);
+	if (cpu < 0)
+		return -EINVAL;
+	EventConfig config{info.config, info.config1, info.config2};
+	if (!pmu.masks_.covers(config)) {
+		armature_cspmu_dbg(c, "config 0x%llx,0x%llx,0x%llx sets bits no format names\n",
+				   static_cast<unsigned long long>(config.config),
+				   static_cast<unsigned long long>(config.config1),
+				   static_cast<unsigned long long>(config.config2));
+		return -EINVAL;
+	}
+	if (engine::is_cycle_event(pmu, config) && !pmu.geometry().has_cycle_counter()) {
+		armature_cspmu_dbg(c, "the PMU has no cycle counter\n");
+		return -EINVAL;
+	}
+	int ret = validate_group(c, pmu, event, config);
+	if (ret) {
+		armature_cspmu_dbg(c, "the event's group cannot count at once (%d)\n", ret);
+		return -EINVAL;
+	}
+	armature_cspmu_event_set_cpu(event, cpu);
+	armature_cspmu_event_set_idx(event, -1);
+	return 0;
+}
+
+int armature_cspmu_add(armature_cspmu *c, perf_event *event, int flags)
+{
+	Pmu &pmu = instance(c).pmu;
+	armature_cspmu_event_info info;
+	armature_cspmu_event_get(c, event, &info);
+	auto logical = engine::add(pmu, {info.config, info.config1, info.config2},
+				   leader_config(c, event), event);
+	if (!logical)
+		return logical.code();
+	armature_cspmu_event_set_idx(event, logical.value());
+	armature_cspmu_event_set_state(event, ARMATURE_CSPMU_HES_STOPPED | ARMATURE_CSPMU_HES_UPTODATE);
+	if (flags & ARMATURE_CSPMU_EF_START)
+		armature_cspmu_start(c, event, ARMATURE_CSPMU_EF_RELOAD);
+	armature_cspmu_event_update_userpage(event);
+	return 0;
+}
+
+void armature_cspmu_start(armature_cspmu *c, perf_event *event, int)
+{
+	engine::start(instance(c).pmu, armature_cspmu_event_idx(event));
+	armature_cspmu_event_set_state(event, 0);
+}
+
+void armature_cspmu_stop(armature_cspmu *c, perf_event *event, int)
+{
+	int state = armature_cspmu_event_state(event);
+	if (state & ARMATURE_CSPMU_HES_STOPPED)
+		return;
+	Pmu &pmu = instance(c).pmu;
+	auto error = engine::ReadError::none;
+	u64 delta = engine::stop(pmu, armature_cspmu_event_idx(event), &error);
+	count(pmu, delta, event, error);
+	armature_cspmu_event_set_state(event, state | ARMATURE_CSPMU_HES_STOPPED |
+						      ARMATURE_CSPMU_HES_UPTODATE);
+}
+
+void armature_cspmu_del(armature_cspmu *c, perf_event *event, int)
+{
+	armature_cspmu_stop(c, event, 0);
+	engine::remove(instance(c).pmu, armature_cspmu_event_idx(event));
+	armature_cspmu_event_set_idx(event, -1);
+	armature_cspmu_event_update_userpage(event);
+}
+
+void armature_cspmu_read(armature_cspmu *c, perf_event *event)
+{
+	Pmu &pmu = instance(c).pmu;
+	auto error = engine::ReadError::none;
+	u64 delta = engine::update(pmu, armature_cspmu_event_idx(event), &error);
+	count(pmu, delta, event, error);
+}
+
+void armature_cspmu_enable(armature_cspmu *c)
+{
+	engine::enable(instance(c).pmu);
+}
+
+void armature_cspmu_disable(armature_cspmu *c)
+{
+	engine::disable(instance(c).pmu);
+}
+
+bool armature_cspmu_handle_irq(armature_cspmu *c)
+{
+	Pmu &pmu = instance(c).pmu;
+	return engine::handle_overflow(pmu, [&](void *event, u64 delta) {
+		count(pmu, delta, event, engine::ReadError::none);
+	});
+}
+
+void armature_cspmu_cpu_online(armature_cspmu *c, unsigned int cpu)
+{
+	if (armature_cspmu_cpu_associated(c, cpu) && armature_cspmu_active_cpu(c) < 0)
+		armature_cspmu_set_active_cpu(c, cpu);
+}
+
+void armature_cspmu_cpu_teardown(armature_cspmu *c, unsigned int cpu)
+{
+	if (armature_cspmu_active_cpu(c) != static_cast<int>(cpu))
+		return;
+	armature_cspmu_set_active_cpu(c, -1);
+	int target = armature_cspmu_other_online_associated_cpu(c, cpu);
+	if (target < 0)
+		return;
+	armature_cspmu_migrate(c, cpu, target);
+	armature_cspmu_set_active_cpu(c, target);
+}
+
+bool armature_cspmu_event_visible(armature_cspmu *c, unsigned int index)
+{
+	const Pmu &pmu = instance(c).pmu;
+	return index < pmu.ops().events.size() && engine::event_visible(pmu, pmu.ops().events[index]);
+}
+
+} // extern "C"

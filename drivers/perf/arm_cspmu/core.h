@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * arm_cspmu_module: the boundary between the C++ core (core.cpp) and the C
+ * glue (core_glue.c). C++ makes every decision; C owns the kernel objects
+ * (struct armature_cspmu: the perf PMU, CPU masks, hotplug node, IRQ,
+ * sysfs attributes) and gives access to them through these functions.
+ */
+#ifndef ARMATURE_CSPMU_CORE_H
+#define ARMATURE_CSPMU_CORE_H
+
+#include <linux/types.h>
+#include "firmware.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct armature_cspmu;
+struct armature_cspmu_backend;
+struct perf_event;
+
+/* --- Exported to the vendor backends (namespace ARMATURE_CSPMU) --- */
+
+/* -EINVAL when the core's PMIIDR table has no entry with the backend's key;
+ * -EEXIST when another backend has it. */
+int armature_cspmu_register_backend(struct armature_cspmu_backend *backend);
+void armature_cspmu_unregister_backend(struct armature_cspmu_backend *backend);
+/* dev_err() on the PMU's device, for a backend refusing a PMU. */
+__attribute__((format(printf, 2, 3)))
+void armature_cspmu_err(struct armature_cspmu *c, const char *fmt, ...);
+
+/* perf's flags, as C++ cannot see them (checked against the kernel's in C). */
+enum {
+	ARMATURE_CSPMU_HES_STOPPED = 0x01,
+	ARMATURE_CSPMU_HES_UPTODATE = 0x02,
+	ARMATURE_CSPMU_EF_START = 0x01,
+	ARMATURE_CSPMU_EF_RELOAD = 0x02,
+};
+
+/* --- C++ (core.cpp), called by the glue --- */
+
+int armature_cspmu_core_init(void);
+void armature_cspmu_core_exit(void);
+int armature_cspmu_probe(struct armature_cspmu *c, const struct armature_cspmu_firmware *fw);
+void armature_cspmu_remove(struct armature_cspmu *c);
+
+int armature_cspmu_event_init(struct armature_cspmu *c, struct perf_event *event);
+int armature_cspmu_add(struct armature_cspmu *c, struct perf_event *event, int flags);
+void armature_cspmu_del(struct armature_cspmu *c, struct perf_event *event, int flags);
+void armature_cspmu_start(struct armature_cspmu *c, struct perf_event *event, int flags);
+void armature_cspmu_stop(struct armature_cspmu *c, struct perf_event *event, int flags);
+void armature_cspmu_read(struct armature_cspmu *c, struct perf_event *event);
+void armature_cspmu_enable(struct armature_cspmu *c);
+void armature_cspmu_disable(struct armature_cspmu *c);
+bool armature_cspmu_handle_irq(struct armature_cspmu *c);
+void armature_cspmu_cpu_online(struct armature_cspmu *c, unsigned int cpu);
+void armature_cspmu_cpu_teardown(struct armature_cspmu *c, unsigned int cpu);
+bool armature_cspmu_event_visible(struct armature_cspmu *c, unsigned int index);
+
+/* --- C (core_glue.c), called by C++ --- */
+
+struct armature_cspmu_event_info {
+	__u64 config, config1, config2;
+	int cpu;
+	bool matches_type;	/* attr.type is this PMU's */
+	bool on_this_pmu;	/* event->pmu is this PMU */
+	bool is_software;
+	bool sampling;
+	bool per_task;
+};
+
+void armature_cspmu_event_get(struct armature_cspmu *c, struct perf_event *event,
+			      struct armature_cspmu_event_info *info);
+struct perf_event *armature_cspmu_event_leader(struct perf_event *event);
+/* The leader's siblings in order, starting after pos (NULL: the first). */
+struct perf_event *armature_cspmu_next_sibling(struct perf_event *leader, struct perf_event *pos);
+void armature_cspmu_event_set_cpu(struct perf_event *event, int cpu);
+int armature_cspmu_event_idx(struct perf_event *event);
+void armature_cspmu_event_set_idx(struct perf_event *event, int idx);
+int armature_cspmu_event_state(struct perf_event *event);
+void armature_cspmu_event_set_state(struct perf_event *event, int state);
+void armature_cspmu_event_add_count(void *event, __u64 delta);
+void armature_cspmu_event_update_userpage(struct perf_event *event);
+
+/* The C++ object of a PMU, set once at probe. */
+void *armature_cspmu_core(struct armature_cspmu *c);
+void armature_cspmu_set_core(struct armature_cspmu *c, void *core);
+
+/* Register frames: 0 when mapped; -ENOENT when the device has no such
+ * resource; the mapping's error otherwise. */
+int armature_cspmu_map_frame(struct armature_cspmu *c, unsigned int index, void **base,
+			     __u64 *size);
+/* The overflow interrupt: 0 when the PMU has none, else the request's result. */
+int armature_cspmu_request_irq(struct armature_cspmu *c);
+bool armature_cspmu_has_irq(struct armature_cspmu *c);
+
+/* CPUs. -1 where none. */
+int armature_cspmu_next_possible_cpu(int prev);
+bool armature_cspmu_dt_has_cpus(struct armature_cspmu *c);
+int armature_cspmu_dt_cpu(struct armature_cspmu *c, unsigned int index, int *cpu);
+bool armature_cspmu_acpi_cpu_uid(unsigned int cpu, __u32 *uid);
+bool armature_cspmu_cpu_in_acpi_container(unsigned int cpu, __u32 container_uid);
+void armature_cspmu_associate_cpu(struct armature_cspmu *c, unsigned int cpu);
+bool armature_cspmu_cpu_associated(struct armature_cspmu *c, unsigned int cpu);
+int armature_cspmu_first_associated_cpu(struct armature_cspmu *c);
+int armature_cspmu_other_online_associated_cpu(struct armature_cspmu *c, unsigned int cpu);
+int armature_cspmu_cpu_to_node(unsigned int cpu);
+int armature_cspmu_active_cpu(struct armature_cspmu *c);
+void armature_cspmu_set_active_cpu(struct armature_cspmu *c, int cpu);
+void armature_cspmu_migrate(struct armature_cspmu *c, unsigned int from, unsigned int to);
+
+/* sysfs: the events and format groups. */
+int armature_cspmu_alloc_attrs(struct armature_cspmu *c, unsigned int events, unsigned int formats);
+void armature_cspmu_set_event_attr(struct armature_cspmu *c, unsigned int i, const char *name,
+				   __u64 id);
+void armature_cspmu_set_format_attr(struct armature_cspmu *c, unsigned int i, const char *name,
+				    const char *spec);
+
+/* perf: registration with hotplug state, name, identifier. */
+int armature_cspmu_register(struct armature_cspmu *c, const char *name, const char *identifier);
+void armature_cspmu_unregister(struct armature_cspmu *c);
+
+__attribute__((format(printf, 2, 3)))
+void armature_cspmu_info(struct armature_cspmu *c, const char *fmt, ...);
+__attribute__((format(printf, 2, 3)))
+void armature_cspmu_dbg(struct armature_cspmu *c, const char *fmt, ...);
+/* Rate-limited: for the counters' run-time failures. */
+__attribute__((format(printf, 2, 3)))
+void armature_cspmu_err_ratelimited(struct armature_cspmu *c, const char *fmt, ...);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,650 @@
+// SPDX-License-Identifier: GPL-2.0
+// NVIDIA CoreSight PMUs (Grace / Tegra241 and Tegra410): which PMU a PMIIDR
+// names, its events and formats, its name in sysfs, and how its config
+// words become filter register values. Pure code, compiled unchanged into
+// the nvidia_cspmu module (nvidia_module.cpp), KUnit and host tests.
+//
+// The state follows upstream's newest merged driver: Grace PCIe, NVLink-C2C
+// (with the port filter), CNVLink and SCF (the trimmed event list of
+// v6.14), and Tegra410 UCF, PCIe and PCIe-TGT; any other NVIDIA PMU is a
+// "generic" one with raw filters. Products are matched on PMIIDR's product
+// ID, variant and revision, in the table's order.
+#pragma once
+
+#include "engine.hpp"
+#include "pmu.hpp"
+
+namespace armature::cspmu::nvidia {
+
+// PMIIDR bits a variant is matched on: product ID, variant, revision.
+inline constexpr u32 prodid_mask =
+	PMIIDR::product_id_mask | PMIIDR::variant_mask | PMIIDR::revision_mask;
+static_assert(prodid_mask == 0xfffff000);
+
+// --- Events -----------------------------------------------------------------
+
+// Memory-controller-like fabric PMUs: Grace PCIe, NVLink-C2C and CNVLink.
+inline constexpr EventAttr mcf_events[] = {
+	{"rd_bytes_loc", 0x0},	  {"rd_bytes_rem", 0x1},    {"wr_bytes_loc", 0x2},
+	{"wr_bytes_rem", 0x3},	  {"total_bytes_loc", 0x4}, {"total_bytes_rem", 0x5},
+	{"rd_req_loc", 0x6},	  {"rd_req_rem", 0x7},	    {"wr_req_loc", 0x8},
+	{"wr_req_rem", 0x9},	  {"total_req_loc", 0xa},   {"total_req_rem", 0xb},
+	{"rd_cum_outs_loc", 0xc}, {"rd_cum_outs_rem", 0xd}, {"cycles", cycles_event},
+};
+
+// Grace's Scalable Coherency Fabric, with only the events the hardware
+// supports (the list as trimmed in v6.14).
+inline constexpr EventAttr scf_events[] = {
+	{"bus_cycles", 0x1d},
+
+	{"scf_cache_allocate", 0xf0},
+	{"scf_cache_refill", 0xf1},
+	{"scf_cache", 0xf2},
+	{"scf_cache_wb", 0xf3},
+
+	{"socket_0_rd_data", 0x101},
+	{"socket_1_rd_data", 0x102},
+	{"socket_2_rd_data", 0x103},
+	{"socket_3_rd_data", 0x104},
+
+	{"socket_0_wb_data", 0x109},
+	{"socket_1_wb_data", 0x10a},
+	{"socket_2_wb_data", 0x10b},
+	{"socket_3_wb_data", 0x10c},
+
+	{"socket_0_rd_outstanding", 0x115},
+	{"socket_1_rd_outstanding", 0x116},
+	{"socket_2_rd_outstanding", 0x117},
+	{"socket_3_rd_outstanding", 0x118},
+
+	{"socket_0_rd_access", 0x12d},
+	{"socket_1_rd_access", 0x12e},
+	{"socket_2_rd_access", 0x12f},
+	{"socket_3_rd_access", 0x130},
+
+	{"socket_0_wb_access", 0x135},
+	{"socket_1_wb_access", 0x136},
+	{"socket_2_wb_access", 0x137},
+	{"socket_3_wb_access", 0x138},
+
+	{"socket_0_wr_access", 0x139},
+	{"socket_1_wr_access", 0x13a},
+	{"socket_2_wr_access", 0x13b},
+	{"socket_3_wr_access", 0x13c},
+
+	{"gmem_rd_data", 0x16d},
+	{"gmem_rd_access", 0x16e},
+	{"gmem_rd_outstanding", 0x16f},
+	{"gmem_wb_data", 0x173},
+	{"gmem_wb_access", 0x174},
+	{"gmem_wr_data", 0x179},
+	{"gmem_wr_access", 0x17b},
+
+	{"socket_0_wr_data", 0x17c},
+	{"socket_1_wr_data", 0x17d},
+	{"socket_2_wr_data", 0x17e},
+	{"socket_3_wr_data", 0x17f},
+
+	{"gmem_wr_total_bytes", 0x1a0},
+	{"remote_socket_wr_total_bytes", 0x1a1},
+	{"remote_socket_rd_data", 0x1a2},
+	{"remote_socket_rd_outstanding", 0x1a3},
+	{"remote_socket_rd_access", 0x1a4},
+
+	{"cmem_rd_data", 0x1a5},
+	{"cmem_rd_access", 0x1a6},
+	{"cmem_rd_outstanding", 0x1a7},
+	{"cmem_wb_data", 0x1ab},
+	{"cmem_wb_access", 0x1ac},
+	{"cmem_wr_data", 0x1b1},
+	{"cmem_wr_access", 0x1ca},
+	{"cmem_wr_total_bytes", 0x1db},
+
+	{"cycles", cycles_event},
+};
+
+// Tegra410's Unified Coherency Fabric.
+inline constexpr EventAttr ucf_events[] = {
+	{"bus_cycles", 0x1d},
+	{"slc_allocate", 0xf0},
+	{"slc_wb", 0xf3},
+	{"slc_refill_rd", 0x109},
+	{"slc_refill_wr", 0x10a},
+	{"slc_hit_rd", 0x119},
+	{"slc_access_dataless", 0x183},
+	{"slc_access_atomic", 0x184},
+	{"slc_access_rd", 0x111},
+	{"slc_access_wr", 0x112},
+	{"slc_bytes_rd", 0x113},
+	{"slc_bytes_wr", 0x114},
+	{"mem_access_rd", 0x121},
+	{"mem_access_wr", 0x122},
+	{"mem_bytes_rd", 0x123},
+	{"mem_bytes_wr", 0x124},
+	{"local_snoop", 0x180},
+	{"ext_snp_access", 0x181},
+	{"ext_snp_evict", 0x182},
+	{"cycles", cycles_event},
+};
+
+// Tegra410's PCIe root complex, as a source of traffic.
+inline constexpr EventAttr pcie_v2_events[] = {
+	{"rd_bytes", 0x0}, {"wr_bytes", 0x1},	 {"rd_req", 0x2},
+	{"wr_req", 0x3},   {"rd_cum_outs", 0x4}, {"cycles", cycles_event},
+};
+
+// Tegra410's PCIe root complex, as a target. Its event field is three bits
+// wide, and the cycle counter counts event type 4.
+inline constexpr u64 pcie_tgt_cycles_event = 0x4;
+inline constexpr EventAttr pcie_tgt_events[] = {
+	{"rd_bytes", 0x0}, {"wr_bytes", 0x1}, {"rd_req", 0x2},
+	{"wr_req", 0x3},   {"cycles", pcie_tgt_cycles_event},
+};
+
+inline constexpr EventAttr generic_events[] = {{"cycles", cycles_event}};
+
+// --- Formats ----------------------------------------------------------------
+
+inline constexpr FormatAttr scf_formats[] = {
+	{"event", "config:0-32"},
+};
+
+inline constexpr FormatAttr pcie_formats[] = {
+	{"event", "config:0-32"},
+	{"root_port", "config1:0-9"},
+};
+
+inline constexpr FormatAttr nvlink_c2c_formats[] = {
+	{"event", "config:0-32"},
+	{"port", "config1:0-1"},
+};
+
+inline constexpr FormatAttr cnvlink_formats[] = {
+	{"event", "config:0-32"},
+	{"rem_socket", "config1:0-3"},
+};
+
+inline constexpr FormatAttr ucf_formats[] = {
+	{"event", "config:0-32"},
+	{"src_loc_noncpu", "config1:0"},
+	{"src_loc_cpu", "config1:1"},
+	{"src_rem", "config1:2"},
+	{"dst_loc_cmem", "config1:8"},
+	{"dst_loc_gmem", "config1:9"},
+	{"dst_loc_other", "config1:10"},
+	{"dst_rem", "config1:11"},
+};
+
+inline constexpr FormatAttr pcie_v2_formats[] = {
+	{"event", "config:0-32"},
+	{"src_rp_mask", "config1:0-7"},
+	{"src_bdf", "config1:8-23"},
+	{"src_bdf_en", "config1:24"},
+	{"dst_loc_cmem", "config2:0"},
+	{"dst_loc_gmem", "config2:1"},
+	{"dst_loc_pcie_p2p", "config2:2"},
+	{"dst_loc_pcie_cxl", "config2:3"},
+	{"dst_rem", "config2:4"},
+};
+
+inline constexpr FormatAttr pcie_tgt_formats[] = {
+	{"event", "config:0-2"},
+	{"dst_rp_mask", "config:3-10"},
+	{"dst_addr_en", "config:11"},
+	{"dst_addr_base", "config1:0-63"},
+	{"dst_addr_mask", "config2:0-63"},
+};
+
+inline constexpr FormatAttr generic_formats[] = {
+	{"event", "config:0-32"},
+	{"filter", "config1:0-31"},
+	{"filter2", "config2:0-31"},
+};
+
+// --- Filter fields ----------------------------------------------------------
+
+// Grace: a bit per root port, NVLink-C2C port or remote socket.
+inline constexpr u32 pcie_filter_mask = 0x3ff;
+inline constexpr u32 nvlink_c2c_filter_mask = 0x3;
+inline constexpr u32 cnvlink_filter_mask = 0xf;
+inline constexpr u32 generic_filter_mask = 0xffffffff;
+
+// UCF PMEVFILTR: sources in [2:0], destinations in [11:8]. Either set left
+// empty means all of it.
+namespace ucf {
+inline constexpr u32 filter_mask = 0xfff;
+inline constexpr u32 src_shift = 0, src_all = 0x7;
+inline constexpr u32 dst_shift = 8, dst_all = 0xf;
+inline constexpr u32 filter_default = (src_all << src_shift) | (dst_all << dst_shift);
+} // namespace ucf
+
+// Tegra410 PCIe PMEVFILTR: a root-port mask in [7:0], or one requester BDF
+// in [23:8] enabled by bit 24 (the two are mutually exclusive; one BDF for
+// the whole PMU). PMEVFILT2R: a destination mask in [4:0].
+namespace pcie_v2 {
+inline constexpr u32 filter_mask = 0x1ffffff;
+inline constexpr u32 port_mask = 0xff;
+inline constexpr u32 bdf_en = u32(1) << 24;
+inline constexpr u32 bdf_val_en_shift = 8;
+inline constexpr u32 bdf_val_en_mask = 0x1ffff; // [24:8] after the shift
+inline constexpr u32 filter_default = 0xff;
+inline constexpr u32 filter2_mask = 0x1f;
+inline constexpr u32 filter2_default = 0x1f;
+
+// The BDF and its enable bit when BDF filtering is on, 0 otherwise.
+constexpr u32 bdf_val_en(u32 filter)
+{
+	return filter & bdf_en ? (filter >> bdf_val_en_shift) & bdf_val_en_mask : 0;
+}
+} // namespace pcie_v2
+
+// Tegra410 PCIe-TGT: the config word holds the event type in [2:0] and the
+// PMEVFILT2R fields above it: a destination root-port mask in config[10:3]
+// (PMEVFILT2R[7:0]) and the address-filter enable in config[11].
+namespace pcie_tgt {
+inline constexpr u64 event_type_mask = 0x7;
+inline constexpr u32 event_type_cycles = 0x4;
+inline constexpr u32 filter_shift = 3;
+inline constexpr u32 filter2_mask = 0x1ff;
+inline constexpr u32 port_mask = 0xff;
+inline constexpr u32 addr_en = u32(1) << 8;
+inline constexpr u32 filter2_default = 0xff;
+inline constexpr u64 config_addr_en = u64(addr_en) << filter_shift; // dst_addr_en, bit 11
+
+constexpr u32 filter(const EventConfig &c)
+{
+	return static_cast<u32>(c.config >> filter_shift) & filter2_mask;
+}
+} // namespace pcie_tgt
+
+// --- Variants ---------------------------------------------------------------
+
+// How a PMU is named: prefix then the NUMA node of its CPUs (a socket on
+// these systems), optionally "_rc_" and the root complex's instance ID from
+// firmware; or prefix then a count of generic PMUs.
+enum class Naming : u8 { generic, socket, socket_inst };
+
+struct Variant;
+using FilterFn = u32 (*)(const Variant &, const Slot &);
+
+// One kind of NVIDIA PMU.
+struct Variant {
+	u32 prodid;	 // in PMIIDR's bit positions
+	u32 prodid_mask; // 0: the generic fallback, matches anything
+	const char *name;
+	Naming naming;
+	// The configured value of PMEVFILTR / PMEVFILT2R from config1 /
+	// config2, and the value when nothing is selected.
+	u32 filter_mask;
+	u32 filter_default;
+	u32 filter2_mask;
+	u32 filter2_default;
+	// What set_ev_filter() writes to PMEVFILTR and PMEVFILT2R; nullptr
+	// leaves that register alone.
+	FilterFn filter;
+	FilterFn filter2;
+	Ops ops;
+};
+
+// config1 under the filter mask, or the default when that selects nothing
+// (NVIDIA's filters select "all" by default).
+constexpr u32 nv_filter(const Variant &v, const EventConfig &c)
+{
+	u32 f = static_cast<u32>(c.config1) & v.filter_mask;
+	return f ? f : v.filter_default;
+}
+
+constexpr u32 nv_filter2(const Variant &v, const EventConfig &c)
+{
+	u32 f = static_cast<u32>(c.config2) & v.filter2_mask;
+	return f ? f : v.filter2_default;
+}
+
+inline u32 event_filter(const Variant &v, const Slot &s) { return nv_filter(v, s.config); }
+inline u32 event_filter2(const Variant &v, const Slot &s) { return nv_filter2(v, s.config); }
+
+// UCF: sources and destinations default to "all" independently.
+constexpr u32 ucf_filter_value(const Variant &v, const EventConfig &c)
+{
+	u32 f = nv_filter(v, c);
+	u32 src = (f >> ucf::src_shift) & ucf::src_all;
+	u32 dst = (f >> ucf::dst_shift) & ucf::dst_all;
+	return ((src ? src : ucf::src_all) << ucf::src_shift) |
+	       ((dst ? dst : ucf::dst_all) << ucf::dst_shift);
+}
+
+inline u32 ucf_filter(const Variant &v, const Slot &s) { return ucf_filter_value(v, s.config); }
+
+// Tegra410 PCIe: the event's own filter; when it selects nothing, a sibling
+// takes its leader's filter if that filters on a BDF (the PMU has one BDF
+// register for all counters), the default otherwise. A leader's filter is
+// its own config1 or the default.
+constexpr u32 pcie_v2_leader_filter(const Variant &v, const EventConfig &leader)
+{
+	u32 f = static_cast<u32>(leader.config1) & v.filter_mask;
+	return f ? f : v.filter_default;
+}
+
+constexpr u32 pcie_v2_filter_value(const Variant &v, const EventConfig &c,
+				   const EventConfig &leader)
+{
+	u32 f = static_cast<u32>(c.config1) & v.filter_mask;
+	if (f)
+		return f;
+	u32 lead = pcie_v2_leader_filter(v, leader);
+	if (pcie_v2::bdf_val_en(lead))
+		return lead;
+	return v.filter_default;
+}
+
+inline u32 pcie_v2_filter(const Variant &v, const Slot &s)
+{
+	return pcie_v2_filter_value(v, s.config, s.leader);
+}
+
+// --- Ops --------------------------------------------------------------------
+
+inline const Variant &variant_of(const Pmu &pmu) { return pmu.variant<Variant>(); }
+
+// An event counter's filters: PMEVFILTR and/or PMEVFILT2R, as the variant
+// says.
+inline void set_ev_filter(Pmu &pmu, const Counter &ctr, const Slot &slot)
+{
+	const Variant &v = variant_of(pmu);
+	auto io = pmu.page0();
+	if (v.filter)
+		PMEVFILTR::Get(ctr.physical).set_reg_value(v.filter(v, slot)).WriteTo(io);
+	if (v.filter2)
+		PMEVFILT2R::Get(ctr.physical).set_reg_value(v.filter2(v, slot)).WriteTo(io);
+}
+
+// The cycle counter always takes the plain config1 filter, whatever the
+// variant's PMEVFILTR helper (as upstream: UCF and PCIe included).
+inline void set_cc_filter(Pmu &pmu, const Slot &slot)
+{
+	auto io = pmu.page0();
+	PMCCFILTR::Get().set_reg_value(nv_filter(variant_of(pmu), slot.config)).WriteTo(io);
+}
+
+// Clears on stop what set_ev_filter() wrote.
+inline void reset_ev_filter(Pmu &pmu, const Counter &ctr, const Slot &)
+{
+	const Variant &v = variant_of(pmu);
+	auto io = pmu.page0();
+	if (v.filter)
+		PMEVFILTR::Get(ctr.physical).set_reg_value(0).WriteTo(io);
+	if (v.filter2)
+		PMEVFILT2R::Get(ctr.physical).set_reg_value(0).WriteTo(io);
+}
+
+// Tegra410 PCIe: a root-port mask and a BDF cannot both filter one event;
+// an event and its leader filter on the same BDF (or neither does); and
+// every group counting at once filters on the same BDF as the first one
+// scheduled (its leader's filter is what the BDF register holds).
+inline int pcie_v2_validate_event(const Pmu &pmu, const Slot &event, const Slot *scheduled)
+{
+	if (engine::is_cycle_event(pmu, event.config))
+		return 0;
+	const Variant &v = variant_of(pmu);
+	u32 filter = pcie_v2_filter_value(v, event.config, event.leader);
+	u32 bdf = pcie_v2::bdf_val_en(filter);
+	u32 lead_bdf = pcie_v2::bdf_val_en(pcie_v2_leader_filter(v, event.leader));
+	if ((filter & pcie_v2::port_mask) && bdf)
+		return -EINVAL;
+	if (bdf != lead_bdf)
+		return -EINVAL;
+	if (scheduled &&
+	    pcie_v2::bdf_val_en(pcie_v2_leader_filter(v, scheduled->leader)) != lead_bdf)
+		return -EINVAL;
+	return 0;
+}
+
+// Tegra410 PCIe-TGT.
+inline u32 pcie_tgt_event_type(const Pmu &, const EventConfig &c)
+{
+	return static_cast<u32>(c.config & pcie_tgt::event_type_mask);
+}
+
+inline bool pcie_tgt_is_cycle_event(const Pmu &pmu, const EventConfig &c)
+{
+	return pcie_tgt_event_type(pmu, c) == pcie_tgt::event_type_cycles;
+}
+
+// Address filtering (dst_addr_en with dst_addr_base/dst_addr_mask) programs
+// one of eight base/mask slots in a second register frame, the first memory
+// resource of the PMU's ACPI device. The core does not map that frame yet,
+// so such events are refused; port filtering and the counting itself work.
+inline int pcie_tgt_validate_event(const Pmu &, const Slot &event, const Slot *)
+{
+	if (event.config.config & pcie_tgt::config_addr_en)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+// PMEVFILT2R only: the destination root ports (all of them when none is
+// selected). PMEVFILTR is not used by this PMU.
+constexpr u32 pcie_tgt_filter2_value(const EventConfig &c)
+{
+	u32 f = pcie_tgt::filter(c);
+	if (f & pcie_tgt::addr_en)
+		return 0; // refused by validate: count nothing rather than guess
+	u32 port = f & pcie_tgt::port_mask;
+	return port ? port : pcie_tgt::filter2_default;
+}
+
+inline void pcie_tgt_set_ev_filter(Pmu &pmu, const Counter &ctr, const Slot &slot)
+{
+	auto io = pmu.page0();
+	PMEVFILT2R::Get(ctr.physical).set_reg_value(pcie_tgt_filter2_value(slot.config)).WriteTo(io);
+}
+
+// The hooks a variant sets itself, NVIDIA's filter hook or the core's
+// baseline (nullptr) where it does not. (Defaults rather than a test of the
+// pointers in make_ops(): a function's address compared with nullptr is not
+// a constant expression under the sanitizers, and the table must stay
+// constant-initialised.)
+struct Overrides {
+	bool (*is_cycle_event)(const Pmu &, const EventConfig &) = nullptr;
+	u32 (*event_type)(const Pmu &, const EventConfig &) = nullptr;
+	void (*set_ev_filter)(Pmu &, const Counter &, const Slot &) = nvidia::set_ev_filter;
+	void (*reset_ev_filter)(Pmu &, const Counter &, const Slot &) = nullptr;
+	int (*validate_event)(const Pmu &, const Slot &, const Slot *) = nullptr;
+};
+
+constexpr Ops make_ops(Table<EventAttr> events, Table<FormatAttr> formats, Overrides o = {})
+{
+	return {
+		.events = events,
+		.formats = formats,
+		.is_cycle_event = o.is_cycle_event,
+		.event_type = o.event_type,
+		.set_ev_filter = o.set_ev_filter,
+		.set_cc_filter = set_cc_filter,
+		.reset_ev_filter = o.reset_ev_filter,
+		.validate_event = o.validate_event,
+		.event_visible = nullptr,
+	};
+}
+
+// Upstream's match table, in its order; the generic entry is last and
+// catches every PMIIDR.
+inline constexpr Variant variants[] = {
+	{
+		.prodid = 0x10300000,
+		.prodid_mask = prodid_mask,
+		.name = "nvidia_pcie_pmu_",
+		.naming = Naming::socket,
+		.filter_mask = pcie_filter_mask,
+		.filter_default = pcie_filter_mask,
+		.filter2_mask = 0,
+		.filter2_default = 0,
+		.filter = event_filter,
+		.filter2 = nullptr,
+		.ops = make_ops(mcf_events, pcie_formats),
+	},
+	{
+		.prodid = 0x10400000,
+		.prodid_mask = prodid_mask,
+		.name = "nvidia_nvlink_c2c1_pmu_",
+		.naming = Naming::socket,
+		.filter_mask = nvlink_c2c_filter_mask,
+		.filter_default = nvlink_c2c_filter_mask,
+		.filter2_mask = 0,
+		.filter2_default = 0,
+		.filter = event_filter,
+		.filter2 = nullptr,
+		.ops = make_ops(mcf_events, nvlink_c2c_formats),
+	},
+	{
+		.prodid = 0x10500000,
+		.prodid_mask = prodid_mask,
+		.name = "nvidia_nvlink_c2c0_pmu_",
+		.naming = Naming::socket,
+		.filter_mask = nvlink_c2c_filter_mask,
+		.filter_default = nvlink_c2c_filter_mask,
+		.filter2_mask = 0,
+		.filter2_default = 0,
+		.filter = event_filter,
+		.filter2 = nullptr,
+		.ops = make_ops(mcf_events, nvlink_c2c_formats),
+	},
+	{
+		.prodid = 0x10600000,
+		.prodid_mask = prodid_mask,
+		.name = "nvidia_cnvlink_pmu_",
+		.naming = Naming::socket,
+		.filter_mask = cnvlink_filter_mask,
+		.filter_default = cnvlink_filter_mask,
+		.filter2_mask = 0,
+		.filter2_default = 0,
+		.filter = event_filter,
+		.filter2 = nullptr,
+		.ops = make_ops(mcf_events, cnvlink_formats),
+	},
+	{
+		// SCF has no filter: PMEVFILTR and PMCCFILTR are written 0.
+		.prodid = 0x2cf00000,
+		.prodid_mask = prodid_mask,
+		.name = "nvidia_scf_pmu_",
+		.naming = Naming::socket,
+		.filter_mask = 0,
+		.filter_default = 0,
+		.filter2_mask = 0,
+		.filter2_default = 0,
+		.filter = event_filter,
+		.filter2 = nullptr,
+		.ops = make_ops(scf_events, scf_formats),
+	},
+	{
+		.prodid = 0x2cf20000,
+		.prodid_mask = prodid_mask,
+		.name = "nvidia_ucf_pmu_",
+		.naming = Naming::socket,
+		.filter_mask = ucf::filter_mask,
+		.filter_default = ucf::filter_default,
+		.filter2_mask = 0,
+		.filter2_default = 0,
+		.filter = ucf_filter,
+		.filter2 = nullptr,
+		.ops = make_ops(ucf_events, ucf_formats),
+	},
+	{
+		// Variant 0, revision 1 of product 0x103: not Grace's PCIe PMU.
+		.prodid = 0x10301000,
+		.prodid_mask = prodid_mask,
+		.name = "nvidia_pcie_pmu_",
+		.naming = Naming::socket_inst,
+		.filter_mask = pcie_v2::filter_mask,
+		.filter_default = pcie_v2::filter_default,
+		.filter2_mask = pcie_v2::filter2_mask,
+		.filter2_default = pcie_v2::filter2_default,
+		.filter = pcie_v2_filter,
+		.filter2 = event_filter2,
+		.ops = make_ops(pcie_v2_events, pcie_v2_formats,
+				{
+					.reset_ev_filter = reset_ev_filter,
+					.validate_event = pcie_v2_validate_event,
+				}),
+	},
+	{
+		// The cycle counter gets the config1 filter under a zero mask:
+		// PMCCFILTR is written 0.
+		.prodid = 0x10700000,
+		.prodid_mask = prodid_mask,
+		.name = "nvidia_pcie_tgt_pmu_",
+		.naming = Naming::socket_inst,
+		.filter_mask = 0,
+		.filter_default = 0,
+		.filter2_mask = pcie_tgt::filter2_mask,
+		.filter2_default = pcie_tgt::filter2_default,
+		.filter = nullptr,
+		.filter2 = nullptr,
+		.ops = make_ops(pcie_tgt_events, pcie_tgt_formats,
+				{
+					.is_cycle_event = pcie_tgt_is_cycle_event,
+					.event_type = pcie_tgt_event_type,
+					.set_ev_filter = pcie_tgt_set_ev_filter,
+					.validate_event = pcie_tgt_validate_event,
+				}),
+	},
+	{
+		.prodid = 0,
+		.prodid_mask = 0,
+		.name = "nvidia_uncore_pmu_",
+		.naming = Naming::generic,
+		.filter_mask = generic_filter_mask,
+		.filter_default = generic_filter_mask,
+		.filter2_mask = generic_filter_mask,
+		.filter2_default = generic_filter_mask,
+		.filter = event_filter,
+		.filter2 = event_filter2,
+		.ops = make_ops(generic_events, generic_formats),
+	},
+};
+
+inline constexpr usize variant_count = sizeof(variants) / sizeof(variants[0]);
+inline constexpr const Variant &generic_variant = variants[variant_count - 1];
+static_assert(generic_variant.prodid_mask == 0 && generic_variant.naming == Naming::generic);
+
+// The first variant whose product, variant and revision match; the generic
+// one when none does.
+constexpr const Variant &match(u32 pmiidr)
+{
+	for (const Variant &v : variants)
+		if (!v.prodid_mask || (v.prodid & v.prodid_mask) == (pmiidr & v.prodid_mask))
+			return v;
+	return generic_variant;
+}
+
+// Chooses the PMU's variant and names it. generic_index numbers the
+// generic PMUs (the module counts them). -ENODEV when a PMU named by its
+// root complex has no instance ID in firmware.
+inline int init(Pmu &pmu, u32 generic_index)
+{
+	const Variant &v = match(pmu.pmiidr());
+	auto &name = pmu.name();
+	name.clear();
+	name.append(v.name);
+	// cpu_to_node() of a CPU is never negative; printed as unsigned like
+	// upstream's "%u" all the same.
+	u32 socket = static_cast<u32>(pmu.numa_node());
+	switch (v.naming) {
+	case Naming::generic:
+		name.append_uint(generic_index);
+		break;
+	case Naming::socket:
+		name.append_uint(socket);
+		break;
+	case Naming::socket_inst:
+		if (!pmu.firmware().has_instance_id) {
+			name.clear();
+			return -ENODEV;
+		}
+		name.append_uint(socket).append("_rc_").append_uint(pmu.firmware().instance_id);
+		break;
+	}
+	pmu.set_ops(&v.ops, &v);
+	return 0;
+}
+
+} // namespace armature::cspmu::nvidia

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+// A CoreSight PMU as the core and the vendor backends share it: the events
+// and formats it shows in sysfs, how perf's config words become register
+// values (Ops), and the per-PMU state (Pmu). Backends see only what is
+// inline here, so they depend on nothing of the core but its registry.
+#pragma once
+
+#include "arch.hpp"
+#include "firmware.h"
+#include <kcpp/mmio.hpp>
+
+struct armature_cspmu; // the kernel side of a PMU (core_glue.c)
+
+namespace armature::cspmu {
+
+// perf_event_attr's config words, as the user wrote them.
+struct EventConfig {
+	u64 config = 0;
+	u64 config1 = 0;
+	u64 config2 = 0;
+
+	constexpr u64 word(unsigned n) const { return n == 0 ? config : n == 1 ? config1 : config2; }
+	constexpr bool operator==(const EventConfig &) const = default;
+};
+
+// sysfs events/<name> ("event=0x<id>") and format/<name> ("config1:0-9").
+struct EventAttr {
+	const char *name;
+	u64 id;
+};
+struct FormatAttr {
+	const char *name;
+	const char *spec;
+};
+
+template <typename T>
+class Table {
+public:
+	constexpr Table() = default;
+	template <usize N>
+	constexpr Table(const T (&items)[N]) : items_(items), size_(N) {}
+	constexpr const T *begin() const { return items_; }
+	constexpr const T *end() const { return items_ + size_; }
+	constexpr usize size() const { return size_; }
+	constexpr const T &operator[](usize i) const { return items_[i]; }
+
+private:
+	const T *items_ = nullptr;
+	usize size_ = 0;
+};
+
+// The architecture defines no event number for cycles; by convention the
+// cycle counter is event 1 << 32, past every 32-bit event type.
+inline constexpr u64 cycles_event = u64(1) << 32;
+
+// The baseline's sysfs: "cycles", and event and filter formats.
+inline constexpr EventAttr baseline_events[] = {{"cycles", cycles_event}};
+inline constexpr FormatAttr baseline_formats[] = {
+	{"event", "config:0-32"},
+	{"filter", "config1:0-31"},
+	{"filter2", "config2:0-31"},
+};
+
+// Bits of the config words that a PMU's formats name: the rest are reserved
+// and an event that sets them is refused. A spec is "configN:lo[-hi]" with
+// any number of comma-separated ranges; nullptr when it is not one.
+struct ConfigMasks {
+	u64 word[3] = {};
+
+	bool covers(const EventConfig &c) const
+	{
+		return !(c.config & ~word[0]) && !(c.config1 & ~word[1]) && !(c.config2 & ~word[2]);
+	}
+	bool add_spec(const char *spec);
+};
+
+inline bool ConfigMasks::add_spec(const char *spec)
+{
+	constexpr char prefix[] = "config";
+	for (usize i = 0; i < sizeof(prefix) - 1; i++)
+		if (spec[i] != prefix[i])
+			return false;
+	const char *p = spec + sizeof(prefix) - 1;
+	unsigned n = 0;
+	if (*p == '1' || *p == '2')
+		n = *p++ - '0';
+	if (*p++ != ':')
+		return false;
+	auto number = [&p](unsigned &out) {
+		if (*p < '0' || *p > '9')
+			return false;
+		out = 0;
+		while (*p >= '0' && *p <= '9' && out < 64)
+			out = out * 10 + (*p++ - '0');
+		return out < 64;
+	};
+	for (;;) {
+		unsigned lo, hi;
+		if (!number(lo))
+			return false;
+		hi = lo;
+		if (*p == '-' && (++p, !number(hi)))
+			return false;
+		if (hi < lo)
+			return false;
+		word[n] |= (hi == 63 ? ~u64(0) : (u64(1) << (hi + 1)) - 1) & ~((u64(1) << lo) - 1);
+		if (*p == '\0')
+			return true;
+		if (*p++ != ',')
+			return false;
+	}
+}
+
+class Pmu;
+
+// An event on the PMU: its config and its group leader's (filters may
+// follow the leader's), its perf_event, and the counter value its count was
+// last brought up to.
+struct Slot {
+	EventConfig config;
+	EventConfig leader;
+	void *event = nullptr;
+	u64 prev_count = 0;
+};
+
+// A counter an event holds: logical (the driver's) and physical (the
+// registers') indices differ only for the cycle counter.
+struct Counter {
+	u32 logical;
+	u32 physical;
+};
+
+// How perf's config words become register values. Every hook is optional:
+// nullptr is the architectural baseline (the core's, see core.cpp).
+struct Ops {
+	Table<EventAttr> events;
+	Table<FormatAttr> formats;
+	// The cycle event, counted by the cycle counter.
+	bool (*is_cycle_event)(const Pmu &, const EventConfig &) = nullptr;
+	// PMEVTYPER.
+	u32 (*event_type)(const Pmu &, const EventConfig &) = nullptr;
+	// The filter registers when an event starts: PMEVFILTR and
+	// PMEVFILT2R of an event counter, PMCCFILTR of the cycle counter;
+	// and what stop() leaves in an event counter's.
+	void (*set_ev_filter)(Pmu &, const Counter &, const Slot &) = nullptr;
+	void (*set_cc_filter)(Pmu &, const Slot &) = nullptr;
+	void (*reset_ev_filter)(Pmu &, const Counter &, const Slot &) = nullptr;
+	// More constraints on an event (with its leader's config) joining
+	// the PMU, where scheduled is the first event counting on an event
+	// counter now (nullptr when none) and in a group check, the group's
+	// first member. An errno, 0 when it may count.
+	int (*validate_event)(const Pmu &, const Slot &event, const Slot *scheduled) = nullptr;
+	// Whether events/<attr> shows.
+	bool (*event_visible)(const Pmu &, const EventAttr &) = nullptr;
+};
+
+// A backend: picks the Ops of a PMU it knows from its PMIIDR and names it.
+// init returns 0 or an errno, which fails the probe (a backend that knows
+// the implementer but refuses the PMU is an error, not a fallback).
+struct Backend {
+	int (*init)(Pmu &pmu);
+	void (*release)(Pmu &pmu); // optional: undoes init
+};
+
+// A fixed-size, always-terminated string built from pieces (PMU names).
+template <usize N>
+class NameBuf {
+public:
+	NameBuf &append(const char *s)
+	{
+		while (*s && len_ < N - 1)
+			buf_[len_++] = *s++;
+		buf_[len_] = '\0';
+		return *this;
+	}
+	NameBuf &append_uint(u64 value, unsigned base = 10)
+	{
+		char digits[24];
+		usize n = 0;
+		do {
+			u64 d = value % base;
+			digits[n++] = static_cast<char>(d < 10 ? '0' + d : 'a' + d - 10);
+			value /= base;
+		} while (value);
+		while (n && len_ < N - 1)
+			buf_[len_++] = digits[--n];
+		buf_[len_] = '\0';
+		return *this;
+	}
+	void clear() { buf_[len_ = 0] = '\0'; }
+	const char *c_str() const { return buf_; }
+	bool empty() const { return len_ == 0; }
+
+private:
+	char buf_[N] = {};
+	usize len_ = 0;
+};
+
+using Firmware = armature_cspmu_firmware;
+
+
+// One CoreSight PMU. The core creates it at probe and fills in everything
+// up to ops; a backend's init sets ops, the variant it chose and the name.
+class Pmu {
+public:
+	using Io = kcpp::Mmio<kcpp::Ordering::ordered>;
+
+	Pmu(armature_cspmu *kobj, volatile void *page0, volatile void *page1, Geometry geo,
+	    u32 pmiidr, const Firmware &fw, int numa_node)
+		: kobj_(kobj), page0_(page0), page1_(page1), geo_(geo), pmiidr_(pmiidr), fw_(fw),
+		  numa_node_(numa_node) {}
+	Pmu(const Pmu &) = delete;
+	Pmu &operator=(const Pmu &) = delete;
+
+	// Identity and firmware, for a backend's init.
+	u32 pmiidr() const { return pmiidr_; }
+	u32 product_id() const { return PMIIDR::FromValue(pmiidr_).product_id(); }
+	const Geometry &geometry() const { return geo_; }
+	const Firmware &firmware() const { return fw_; }
+	// The NUMA node of the first associated CPU (a socket, on NVIDIA).
+	int numa_node() const { return numa_node_; }
+
+	void set_ops(const Ops *ops, const void *variant = nullptr)
+	{
+		ops_ = ops;
+		variant_ = variant;
+	}
+	const Ops &ops() const { return *ops_; }
+	template <typename T>
+	const T &variant() const { return *static_cast<const T *>(variant_); }
+	NameBuf<64> &name() { return name_; }
+	const NameBuf<64> &name() const { return name_; }
+	NameBuf<32> &identifier() { return identifier_; }
+	const NameBuf<32> &identifier() const { return identifier_; }
+	// A number the backend keeps for this PMU (an instance index).
+	int &backend_data() { return backend_data_; }
+
+	// Registers: page 0 (control) and the counter page.
+	Io page0() const { return Io(page0_); }
+	Io page1() const { return Io(page1_); }
+
+	// The first event counting on an event counter (not the cycle
+	// counter), or nullptr: filters that the hardware shares between
+	// counters follow it.
+	const Slot *first_event() const
+	{
+		u32 cycle = geo_.cycle_logical();
+		u32 end = geo_.logical_counters();
+		u32 idx = used_.first_set(0, end);
+		if (idx == cycle)
+			idx = used_.first_set(cycle + 1, end);
+		return idx < end ? &slots_[idx] : nullptr;
+	}
+
+	armature_cspmu *kobj() const { return kobj_; }
+
+	// The core's: counters in use, their events (one per logical
+	// counter, allocated by the core), and the config bits the formats
+	// name.
+	CounterSet used_;
+	Slot *slots_ = nullptr;
+	ConfigMasks masks_;
+
+private:
+	armature_cspmu *kobj_;
+	volatile void *page0_;
+	volatile void *page1_;
+	Geometry geo_;
+	u32 pmiidr_;
+	Firmware fw_;
+	int numa_node_;
+	const Ops *ops_ = nullptr;
+	const void *variant_ = nullptr;
+	int backend_data_ = -1;
+	NameBuf<64> name_;
+	NameBuf<32> identifier_;
+};
+
+} // namespace armature::cspmu
