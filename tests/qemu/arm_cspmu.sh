@@ -1,0 +1,245 @@
+# arm_cspmu in the guest, on the RAM-backed CoreSight PMUs that
+# tools/qemu/cspmu-fixture puts into the devicetree (listed in
+# ./cspmu_fixture): backends loaded by PMIIDR, the sysfs upstream shows,
+# registers programmed by perf, counts from values written to the counters,
+# the overflow interrupt, bad PMUs refused, the baseline without a backend,
+# CPU hotplug, and 100 load/unload cycles (kmemleak checks after).
+. ./lib.sh
+
+suite arm_cspmu
+
+devices=/sys/bus/event_source/devices
+drv=/sys/bus/platform/drivers/arm-cs-arch-pmu
+fixture=./cspmu_fixture
+
+field() { awk -v l="$1" -v f="$2" '$1 == l { print $f }' $fixture; }
+pmus() { awk '!/^#/ && $2 != "-" { print $2 }' $fixture; }
+
+# Probing runs after modprobe returns (from a work item): wait for the PMUs.
+wait_for() {
+	local i=0 n
+	while [ $i -lt 200 ]; do
+		for n in "$@"; do [ -e $devices/$n ] || break; done
+		[ -e $devices/$n ] && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "missing: $(for n in "$@"; do [ -e $devices/$n ] || echo $n; done)"
+	return 1
+}
+
+unload_all() {
+	local d i=0
+	# The driver's bind files appear only once every device was probed.
+	while [ ! -e $drv/unbind ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	for d in $drv/*.pmu; do
+		[ -e "$d" ] && basename "$d" >$drv/unbind
+	done
+	for m in nvidia_cspmu ampere_cspmu arm_cspmu_module; do
+		! module_loaded $m || rmmod $m || return 1
+	done
+}
+
+r32() { printf '0x%x' $(devmem "$1" 32); }
+w32() { devmem "$1" 32 "$2"; }
+hex() { printf '0x%x' "$1"; }
+
+# --- Backends by PMIIDR ---
+check "modprobe arm_cspmu_module" modprobe arm_cspmu_module
+check "every PMU is registered" wait_for $(pmus)
+check "the NVIDIA backend was loaded for its PMIIDRs" module_loaded nvidia_cspmu
+check "the Ampere backend was loaded for its PMIIDR" sh -c "lsmod | grep -q ^ampere_cspmu || { lsmod; ls $devices; false; }"
+expect_eq "the core holds the backend while its PMUs exist" 10 \
+	"$(cat /sys/module/nvidia_cspmu/refcnt)"
+expect_fail "rmmod of a backend in use is refused" rmmod nvidia_cspmu
+
+# --- sysfs, per PMU: identifier (PMIIDR, rebuilt from PMPIDR when zero),
+# cpumask, associated_cpus ---
+for label in $(awk '!/^#/ && $2 != "-" { print $1 }' $fixture); do
+	name=$(field $label 2)
+	cpus=0-3 first=0
+	[ $label != unknown ] || cpus=1-2 first=1
+	expect_eq "$name: identifier" "$(field $label 3)" "$(cat $devices/$name/identifier)"
+	expect_eq "$name: cpumask" $first "$(cat $devices/$name/cpumask)"
+	expect_eq "$name: associated_cpus" $cpus "$(cat $devices/$name/associated_cpus)"
+done
+
+# Formats and events as upstream defines them (Linux's nvidia_cspmu.c and
+# ampere_cspmu.c, newest release).
+sysfs() { (cd $devices/$1/$2 && for f in *; do echo "$f=$(cat $f)"; done) | paste -sd' '; }
+expect_eq "scf formats" "event=config:0-32" "$(sysfs nvidia_scf_pmu_0 format)"
+expect_eq "pcie formats" "event=config:0-32 root_port=config1:0-9" "$(sysfs nvidia_pcie_pmu_0 format)"
+expect_eq "c2c formats" "event=config:0-32 port=config1:0-1" "$(sysfs nvidia_nvlink_c2c0_pmu_0 format)"
+expect_eq "cnvlink formats" "event=config:0-32 rem_socket=config1:0-3" \
+	"$(sysfs nvidia_cnvlink_pmu_0 format)"
+expect_eq "generic NVIDIA formats" "event=config:0-32 filter=config1:0-31 filter2=config2:0-31" \
+	"$(sysfs nvidia_uncore_pmu_0 format)"
+expect_eq "Ampere formats" \
+	"bank=config1:24-55 event=config:0-32 rank=config1:8-23 threshold=config1:0-7" \
+	"$(sysfs ampere_mcu_pmu_0 format)"
+expect_eq "baseline formats" "event=config:0-32 filter=config1:0-31 filter2=config2:0-31" \
+	"$(sysfs arm_cspmu_0 format)"
+expect_eq "scf: bus_cycles" "event=0x1d" "$(cat $devices/nvidia_scf_pmu_0/events/bus_cycles)"
+expect_eq "scf: cycles" "event=0x100000000" "$(cat $devices/nvidia_scf_pmu_0/events/cycles)"
+expect_eq "scf: 54 events (the list trimmed in Linux 6.14)" 54 "$(ls $devices/nvidia_scf_pmu_0/events | wc -l)"
+expect_eq "mcf events (pcie)" 15 "$(ls $devices/nvidia_pcie_pmu_0/events | wc -l)"
+expect_eq "Ampere: 58 events" 58 "$(ls $devices/ampere_mcu_pmu_0/events | wc -l)"
+expect_eq "Ampere: act_sent" "event=0x1" "$(cat $devices/ampere_mcu_pmu_0/events/act_sent)"
+expect_eq "baseline without a cycle counter hides cycles" "" "$(ls $devices/arm_cspmu_0/events)"
+
+# --- Bad PMUs: refused with a reason, nothing registered ---
+check "PMCFGR reading 0 is refused" sh -c "dmesg | grep -q '70018000.pmu: PMCFGR 0x0: no PMU registers'"
+check "200 64-bit counters are refused" \
+	sh -c "dmesg | grep -q '7001a000.pmu: PMCFGR 0x3fc7: more 64-bit counters'"
+check "no driver bound to them" sh -c "[ ! -e $drv/70018000.pmu ] && [ ! -e $drv/7001a000.pmu ]"
+
+# --- Registers programmed by perf, counts from the counter registers ---
+# perf stat runs in the background; the test reads what the driver wrote
+# and writes the counter, as hardware would count.
+perf_bg() { # PMU/EVENT/: counts for 3 seconds into /tmp/perf.out
+	perf stat -x, -a -e "$1" -- sleep 3 >/tmp/perf.out 2>&1 &
+	perf_pid=$!
+}
+wait_enabled() { # PMCR.E at page 0
+	local i=0
+	while [ $i -lt 100 ]; do
+		[ $(($(devmem $(($1 + 0xe04)) 32) & 1)) = 1 ] && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+perf_count() { # waits for perf, sets count
+	wait $perf_pid
+	count=$(sed -n 's/^\([0-9]*\),.*/\1/p' /tmp/perf.out | head -1)
+	[ -n "$count" ] || cat /tmp/perf.out >&2
+}
+
+p0=$(field scf 4) p1=$(field scf 5)
+perf_bg nvidia_scf_pmu_0/bus_cycles/
+check "scf: PMCR.E set while counting" wait_enabled $p0
+expect_eq "scf: PMEVTYPER0 = bus_cycles" 0x1d "$(r32 $((p0 + 0x400)))"
+expect_eq "scf: PMCNTENSET0 enables counter 0" 0x1 "$(r32 $((p0 + 0xc00)))"
+expect_eq "scf: PMINTENSET0 too" 0x1 "$(r32 $((p0 + 0xc40)))"
+expect_eq "scf: the 64-bit counter starts at half range (high)" 0x7fffffff "$(r32 $((p1 + 4)))"
+# The counter advances by 1234 (from 0x7fffffffffffffff).
+w32 $((p1 + 4)) 0x80000000
+w32 $p1 0x4d1
+perf_count
+expect_eq "scf: perf counts what the counter advanced" 1234 "$count"
+expect_eq "scf: PMCNTENCLR0 disables it at the end" 0x1 "$(r32 $((p0 + 0xc20)))"
+expect_eq "scf: PMCR cleared when nothing counts" 0x0 "$(r32 $((p0 + 0xe04)))"
+
+perf_bg nvidia_scf_pmu_0/cycles/
+wait_enabled $p0
+expect_eq "scf: cycles use the cycle counter (PMCNTENSET0 bit 31)" 0x80000000 \
+	"$(r32 $((p0 + 0xc00)))"
+w32 $((p1 + 31 * 8 + 4)) 0x80000000
+w32 $((p1 + 31 * 8)) 0x63
+perf_count
+expect_eq "scf: cycle count from PMEVCNTR31" 100 "$count"
+
+# The overflow interrupt, raised through the GIC distributor's set-pending
+# register for the PMU's SPI (100): the handler brings the count up to date
+# and restarts the counter from half range.
+w32 $((p0 + 0xc00)) 0
+perf_bg nvidia_scf_pmu_0/bus_cycles/
+wait_enabled $p0
+irq=$(awk '/arm-cs-arch-pmu|70000000.pmu/ { sub(":", "", $1); print $1; exit }' /proc/interrupts)
+before=$(awk -v i="$irq:" '$1 == i { s = 0; for (c = 2; c <= 5; c++) s += $c; print s }' /proc/interrupts)
+w32 $((p1 + 4)) 0x80000000
+w32 $p1 0xfff
+w32 $((p1 + 0xc80)) 1
+w32 $((0x08000000 + 0x200 + 4 * (132 / 32))) $((1 << (132 % 32)))
+sleep 0.2
+after=$(awk -v i="$irq:" '$1 == i { s = 0; for (c = 2; c <= 5; c++) s += $c; print s }' /proc/interrupts)
+expect_eq "scf: the overflow interrupt was handled" $((before + 1)) "$after"
+expect_eq "scf: the handler restarted the counter at half range" 0x7fffffff "$(r32 $((p1 + 4)))"
+w32 $((p1 + 0xc80)) 0
+perf_count
+expect_eq "scf: the count includes the counter's advance up to the interrupt" 4096 "$count"
+
+# Filters of each backend.
+pp=$(field pcie 4)
+perf_bg nvidia_pcie_pmu_0/rd_bytes_loc,root_port=0x3/
+wait_enabled $pp
+expect_eq "pcie: root_port goes to PMEVFILTR0" 0x3 "$(r32 $((pp + 0xa00)))"
+wait $perf_pid
+perf_bg nvidia_pcie_pmu_0/rd_bytes_loc/
+wait_enabled $pp
+expect_eq "pcie: no root_port means all ports" 0x3ff "$(r32 $((pp + 0xa00)))"
+wait $perf_pid
+pc=$(field c2c0 4)
+perf_bg nvidia_nvlink_c2c0_pmu_0/rd_req_loc,port=1/
+wait_enabled $pc
+expect_eq "c2c: port goes to PMEVFILTR0" 0x1 "$(r32 $((pc + 0xa00)))"
+wait $perf_pid
+pa=$(field ampere 4)
+perf_bg ampere_mcu_pmu_0/act_sent,threshold=5,rank=0x12,bank=0x345/
+wait_enabled $pa
+expect_eq "ampere: threshold in PMAUXR0" 0x5 "$(r32 $((pa + 0xd80)))"
+expect_eq "ampere: rank in PMAUXR1" 0x12 "$(r32 $((pa + 0xd84)))"
+expect_eq "ampere: bank in PMAUXR2" 0x345 "$(r32 $((pa + 0xd88)))"
+wait $perf_pid
+pu=$(field unknown 4)
+perf_bg arm_cspmu_0/event=0x5,filter=0x77/
+wait_enabled $pu
+expect_eq "baseline: PMEVTYPER0" 0x5 "$(r32 $((pu + 0x400)))"
+expect_eq "baseline: filter in PMEVFILTR0" 0x77 "$(r32 $((pu + 0xa00)))"
+w32 $pu 0x8000004c
+perf_count
+expect_eq "baseline: 32-bit counter counts from 0x7fffffff" 77 "$count"
+
+# Events perf must refuse: sampling, reserved bits, filters the PMU lacks,
+# groups that cannot count at once, the cycle event without a cycle counter.
+# perf stat shows an event the PMU refuses as "<not supported>".
+refused() { perf stat -x, -a -e "$1" -- true 2>&1 | grep -q '<not supported>'; }
+expect_fail "sampling is refused" perf record -o /tmp/perf.data -e nvidia_scf_pmu_0/bus_cycles/ -a -- true
+check "reserved config bits are refused" refused nvidia_scf_pmu_0/config=0x200000000/
+check "a filter the PMU does not have is refused" refused nvidia_scf_pmu_0/bus_cycles,config1=1/
+check "cycles without a cycle counter is refused" refused arm_cspmu_0/event=0x100000000/
+check "a group of 5 on 4 counters is refused" \
+	refused '{arm_cspmu_0/event=1/,arm_cspmu_0/event=2/,arm_cspmu_0/event=3/,arm_cspmu_0/event=4/,arm_cspmu_0/event=5/}'
+check "a group of 4 on 4 counters counts" sh -c \
+	"! perf stat -x, -a -e '{arm_cspmu_0/event=1/,arm_cspmu_0/event=2/,arm_cspmu_0/event=3/,arm_cspmu_0/event=4/}' -- true 2>&1 | grep -q '<not supported>'"
+check "ampere: a group with different filters is refused" \
+	refused '{ampere_mcu_pmu_0/act_sent,rank=1/,ampere_mcu_pmu_0/pre_sent,rank=2/}'
+
+# --- CPU hotplug moves the PMU and its interrupt ---
+check "offline CPU 1" sh -c "echo 0 >/sys/devices/system/cpu/cpu1/online"
+expect_eq "the baseline PMU moved to CPU 2" 2 "$(cat $devices/arm_cspmu_0/cpumask)"
+if echo 0 >/sys/devices/system/cpu/cpu0/online 2>/dev/null; then
+	expect_eq "scf moved off CPU 0" 2 "$(cat $devices/nvidia_scf_pmu_0/cpumask)"
+	expect_eq "its interrupt followed" 2 "$(cat /proc/irq/$irq/effective_affinity_list)"
+	check "online CPU 0" sh -c "echo 1 >/sys/devices/system/cpu/cpu0/online"
+else
+	skip "scf moves off CPU 0" "CPU 0 cannot be taken offline here"
+fi
+check "online CPU 1" sh -c "echo 1 >/sys/devices/system/cpu/cpu1/online"
+expect_eq "the baseline PMU stays on CPU 2" 2 "$(cat $devices/arm_cspmu_0/cpumask)"
+
+# --- Without the backend module: the baseline, then the backend by rebind ---
+check "unbind the PMUs, unload" unload_all
+mkdir -p /etc/modprobe.d
+echo "install nvidia_cspmu /bin/false" >/etc/modprobe.d/armature-test.conf
+check "modprobe arm_cspmu_module without an NVIDIA backend" modprobe arm_cspmu_module
+check "NVIDIA's PMUs come up as arm_cspmu_0..9, the unknown one as 10" \
+	wait_for arm_cspmu_0 arm_cspmu_9 arm_cspmu_10 ampere_mcu_pmu_0
+check "the log says why" sh -c "dmesg | grep -q '70000000.pmu: PMIIDR 0x2cf0036b: backend nvidia_cspmu not available'"
+rm /etc/modprobe.d/armature-test.conf
+check "the backend loaded by hand" modprobe nvidia_cspmu
+expect_eq "is not used by bound PMUs" 2cf0036b "$(cat $devices/arm_cspmu_0/identifier)"
+check "until the device is rebound" sh -c "echo 70000000.pmu >$drv/unbind && echo 70000000.pmu >$drv/bind"
+check "then it is NVIDIA's SCF PMU" wait_for nvidia_scf_pmu_0
+check "unload" unload_all
+
+# --- 100 load/unload cycles (kmemleak scans after the scripts) ---
+cycle() {
+	for i in $(seq 100); do
+		modprobe arm_cspmu_module || return 1
+		wait_for $(pmus) >/dev/null || { echo "cycle $i"; return 1; }
+		unload_all || return 1
+	done
+}
+check "100 load/probe/unload cycles" cycle
+end_suite
