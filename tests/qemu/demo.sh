@@ -1,16 +1,32 @@
 # The demo: load armature's modules with modprobe, show them loaded, and
-# show what perf sees. Not a test: it prints for a person to read.
+# show what perf sees. Not a test: it prints for a person to read. The
+# CoreSight PMUs are the RAM-backed ones of tools/qemu/cspmu-fixture.
 dir=/lib/modules/$(uname -r)/updates/armature
-products=$(ls "$dir" | sed -n 's/\.ko$//p' | grep -v -e '_test$' -e '^kcpp_test_' -e '^kcpp_kunit$')
+products=$(ls "$dir" | sed -n 's/\.ko$//p' |
+	grep -v -e '_test$' -e '_harness$' -e '^kcpp_test_' -e '^kcpp_kunit$' -e '^nvidia_cspmu$' -e '^ampere_cspmu$')
+devices=/sys/bus/event_source/devices
 echo
 echo "== armature on $(uname -r): modprobe $(echo $products)"
 for m in $products; do modprobe -v "$m"; done
+# arm_cspmu probes after modprobe returns, and loads the vendor backends.
+for i in $(seq 100); do [ -e $devices/ampere_mcu_pmu_0 ] && [ -e $devices/arm_cspmu_0 ] && break; sleep 0.05; done
 echo
 echo "== lsmod"
 lsmod
 echo
-echo "== perf list (PMUs and hardware events)"
-perf list pmu hw 2>&1 | grep -v '^$'
+echo "== CoreSight PMUs: name, identifier (PMIIDR), cpumask, events"
+for p in $devices/*; do
+	[ -e $p/identifier ] || continue
+	echo "$(basename $p): $(cat $p/identifier), cpu $(cat $p/cpumask), $(ls $p/events | wc -l) events, formats: $(ls $p/format | paste -sd' ')"
+done
+echo
+echo "== perf list nvidia_pcie_pmu_0"
+perf list pmu 2>&1 | grep 'nvidia_pcie_pmu_0/' | head -8
+echo
+echo "== perf stat -a -e nvidia_scf_pmu_0/bus_cycles/,nvidia_pcie_pmu_0/rd_bytes_loc,root_port=0x3/ -- sleep 0.5"
+echo "   (these PMUs are RAM in QEMU: the driver programs them, nothing counts)"
+perf stat -a -e nvidia_scf_pmu_0/bus_cycles/,nvidia_pcie_pmu_0/rd_bytes_loc,root_port=0x3/ -- sleep 0.5 2>&1
+echo "   PMEVTYPER0 of nvidia_scf_pmu_0 as perf left it: $(devmem 0x70000400 32)"
 echo
 echo "== perf stat -e cycles,task-clock -- ls /"
 perf stat -e cycles,task-clock -- ls / 2>&1
