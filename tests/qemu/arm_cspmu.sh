@@ -103,7 +103,8 @@ perf_bg() { # PMU/EVENT/: counts for 3 seconds into /tmp/perf.out
 wait_enabled() { # PMCR.E at page 0
 	local i=0
 	while [ $i -lt 100 ]; do
-		[ $(($(devmem $(($1 + 0xe04)) 32) & 1)) = 1 ] && return 0
+		v=$(devmem $(($1 + 0xe04)) 32) || return 1
+		[ $((v & 1)) = 1 ] && return 0
 		sleep 0.05
 		i=$((i + 1))
 	done
