@@ -42,7 +42,6 @@ unload_all() {
 
 r32() { printf '0x%x' $(devmem "$1" 32); }
 w32() { devmem "$1" 32 "$2"; }
-hex() { printf '0x%x' "$1"; }
 
 # --- Backends by PMIIDR ---
 check "modprobe arm_cspmu_module" modprobe arm_cspmu_module

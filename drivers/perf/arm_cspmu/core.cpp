@@ -67,14 +67,14 @@ Instance &instance(armature_cspmu *c)
 // numbers count up from 0 per type for the module's lifetime.
 constinit u32 next_index[apmt::node_types] = {};
 
-kcpp::Result<void> baseline_name(Pmu &pmu)
+void baseline_name(Pmu &pmu)
 {
 	const Firmware &fw = pmu.firmware();
 	auto &name = pmu.name();
 	name.append("arm_cspmu_");
 	if (!fw.from_apmt) {
 		name.append_uint(__atomic_fetch_add(&next_index[0], 1, __ATOMIC_RELAXED));
-		return {};
+		return;
 	}
 	name.append(apmt::type_names[fw.apmt_type]).append("_");
 	if (fw.apmt_type == apmt::acpi_device) {
@@ -84,7 +84,6 @@ kcpp::Result<void> baseline_name(Pmu &pmu)
 	} else {
 		name.append_uint(__atomic_fetch_add(&next_index[fw.apmt_type], 1, __ATOMIC_RELAXED));
 	}
-	return {};
 }
 
 // PMIIDR, from the peripheral ID registers when it reads zero, and
@@ -201,7 +200,8 @@ kcpp::Result<void> choose_backend(Instance &inst)
 				    PMIIDR::FromValue(pmu.pmiidr()).implementer());
 	}
 	pmu.set_ops(&baseline_ops);
-	return baseline_name(pmu);
+	baseline_name(pmu);
+	return {};
 }
 
 kcpp::Result<void> make_attrs(Pmu &pmu)

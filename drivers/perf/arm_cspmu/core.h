@@ -92,7 +92,6 @@ int armature_cspmu_map_frame(struct armature_cspmu *c, unsigned int index, void 
 			     __u64 *size);
 /* The overflow interrupt: 0 when the PMU has none, else the request's result. */
 int armature_cspmu_request_irq(struct armature_cspmu *c);
-bool armature_cspmu_has_irq(struct armature_cspmu *c);
 
 /* CPUs. -1 where none. */
 int armature_cspmu_next_possible_cpu(int prev);

@@ -223,11 +223,6 @@ int armature_cspmu_request_irq(struct armature_cspmu *c)
 	return 0;
 }
 
-bool armature_cspmu_has_irq(struct armature_cspmu *c)
-{
-	return c->irq > 0;
-}
-
 /* CPUs */
 
 int armature_cspmu_next_possible_cpu(int prev)

@@ -253,13 +253,13 @@ template <typename OnCount>
 bool handle_overflow(Pmu &pmu, OnCount &&on_count)
 {
 	const Geometry &geo = pmu.geometry();
-	auto io0 = pmu.page1();
+	auto io1 = pmu.page1();
 	disable(pmu);
 	CounterSet overflowed;
 	bool any = false;
 	for (u32 n = 0; n < geo.set_clr_registers(); n++) {
-		u32 flags = PMOVSCLR::Get(n).ReadFrom(io0).reg_value();
-		PMOVSCLR::Get(n).set_reg_value(flags).WriteTo(io0);
+		u32 flags = PMOVSCLR::Get(n).ReadFrom(io1).reg_value();
+		PMOVSCLR::Get(n).set_reg_value(flags).WriteTo(io1);
 		overflowed.set_word32(n, flags);
 		any |= flags != 0;
 	}

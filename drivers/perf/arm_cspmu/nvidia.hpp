@@ -269,20 +269,20 @@ using FilterFn = u32 (*)(const Variant &, const Slot &);
 
 // One kind of NVIDIA PMU.
 struct Variant {
-	u32 prodid;	 // in PMIIDR's bit positions
-	u32 prodid_mask; // 0: the generic fallback, matches anything
+	u32 prodid;					  // in PMIIDR's bit positions
+	u32 prodid_mask = nvidia::prodid_mask;		  // 0: the generic fallback
 	const char *name;
 	Naming naming;
 	// The configured value of PMEVFILTR / PMEVFILT2R from config1 /
 	// config2, and the value when nothing is selected.
 	u32 filter_mask;
 	u32 filter_default;
-	u32 filter2_mask;
-	u32 filter2_default;
+	u32 filter2_mask = 0;
+	u32 filter2_default = 0;
 	// What set_ev_filter() writes to PMEVFILTR and PMEVFILT2R; nullptr
 	// leaves that register alone.
 	FilterFn filter;
-	FilterFn filter2;
+	FilterFn filter2 = nullptr;
 	Ops ops;
 };
 
@@ -471,87 +471,62 @@ constexpr Ops make_ops(Table<EventAttr> events, Table<FormatAttr> formats, Overr
 inline constexpr Variant variants[] = {
 	{
 		.prodid = 0x10300000,
-		.prodid_mask = prodid_mask,
 		.name = "nvidia_pcie_pmu_",
 		.naming = Naming::socket,
 		.filter_mask = pcie_filter_mask,
 		.filter_default = pcie_filter_mask,
-		.filter2_mask = 0,
-		.filter2_default = 0,
 		.filter = event_filter,
-		.filter2 = nullptr,
 		.ops = make_ops(mcf_events, pcie_formats),
 	},
 	{
 		.prodid = 0x10400000,
-		.prodid_mask = prodid_mask,
 		.name = "nvidia_nvlink_c2c1_pmu_",
 		.naming = Naming::socket,
 		.filter_mask = nvlink_c2c_filter_mask,
 		.filter_default = nvlink_c2c_filter_mask,
-		.filter2_mask = 0,
-		.filter2_default = 0,
 		.filter = event_filter,
-		.filter2 = nullptr,
 		.ops = make_ops(mcf_events, nvlink_c2c_formats),
 	},
 	{
 		.prodid = 0x10500000,
-		.prodid_mask = prodid_mask,
 		.name = "nvidia_nvlink_c2c0_pmu_",
 		.naming = Naming::socket,
 		.filter_mask = nvlink_c2c_filter_mask,
 		.filter_default = nvlink_c2c_filter_mask,
-		.filter2_mask = 0,
-		.filter2_default = 0,
 		.filter = event_filter,
-		.filter2 = nullptr,
 		.ops = make_ops(mcf_events, nvlink_c2c_formats),
 	},
 	{
 		.prodid = 0x10600000,
-		.prodid_mask = prodid_mask,
 		.name = "nvidia_cnvlink_pmu_",
 		.naming = Naming::socket,
 		.filter_mask = cnvlink_filter_mask,
 		.filter_default = cnvlink_filter_mask,
-		.filter2_mask = 0,
-		.filter2_default = 0,
 		.filter = event_filter,
-		.filter2 = nullptr,
 		.ops = make_ops(mcf_events, cnvlink_formats),
 	},
 	{
 		// SCF has no filter: PMEVFILTR and PMCCFILTR are written 0.
 		.prodid = 0x2cf00000,
-		.prodid_mask = prodid_mask,
 		.name = "nvidia_scf_pmu_",
 		.naming = Naming::socket,
 		.filter_mask = 0,
 		.filter_default = 0,
-		.filter2_mask = 0,
-		.filter2_default = 0,
 		.filter = event_filter,
-		.filter2 = nullptr,
 		.ops = make_ops(scf_events, scf_formats),
 	},
 	{
 		.prodid = 0x2cf20000,
-		.prodid_mask = prodid_mask,
 		.name = "nvidia_ucf_pmu_",
 		.naming = Naming::socket,
 		.filter_mask = ucf::filter_mask,
 		.filter_default = ucf::filter_default,
-		.filter2_mask = 0,
-		.filter2_default = 0,
 		.filter = ucf_filter,
-		.filter2 = nullptr,
 		.ops = make_ops(ucf_events, ucf_formats),
 	},
 	{
 		// Variant 0, revision 1 of product 0x103: not Grace's PCIe PMU.
 		.prodid = 0x10301000,
-		.prodid_mask = prodid_mask,
 		.name = "nvidia_pcie_pmu_",
 		.naming = Naming::socket_inst,
 		.filter_mask = pcie_v2::filter_mask,
@@ -570,7 +545,6 @@ inline constexpr Variant variants[] = {
 		// The cycle counter gets the config1 filter under a zero mask:
 		// PMCCFILTR is written 0.
 		.prodid = 0x10700000,
-		.prodid_mask = prodid_mask,
 		.name = "nvidia_pcie_tgt_pmu_",
 		.naming = Naming::socket_inst,
 		.filter_mask = 0,
@@ -578,7 +552,6 @@ inline constexpr Variant variants[] = {
 		.filter2_mask = pcie_tgt::filter2_mask,
 		.filter2_default = pcie_tgt::filter2_default,
 		.filter = nullptr,
-		.filter2 = nullptr,
 		.ops = make_ops(pcie_tgt_events, pcie_tgt_formats,
 				{
 					.is_cycle_event = pcie_tgt_is_cycle_event,
