@@ -241,9 +241,9 @@ kcpp::Result<void> probe(armature_cspmu *c, const Firmware &fw)
 	volatile void *page0 = KCPP_TRY(map_frame(c, 0, true));
 	volatile void *page1 = KCPP_TRY(map_frame(c, 1, false));
 	if (fw.from_apmt && (fw.apmt_flags & apmt::flag_dual_page) != fw.page1_present) {
-		armature_cspmu_err(c, "APMT node %s a dual-page PMU but there %s a page-1 frame\n",
+		armature_cspmu_err(c, "APMT node %s a dual-page PMU but there is %s page-1 frame\n",
 				   fw.page1_present ? "does not describe" : "describes",
-				   fw.page1_present ? "is" : "is no");
+				   fw.page1_present ? "a" : "no");
 		return kcpp::Error(-EINVAL);
 	}
 	if (fw.from_apmt && fw.apmt_type >= apmt::node_types) {
