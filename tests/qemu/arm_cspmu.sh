@@ -40,8 +40,6 @@ unload_all() {
 	done
 }
 
-r32() { printf '0x%x' $(devmem "$1" 32); }
-w32() { devmem "$1" 32 "$2"; }
 
 # --- Backends by PMIIDR ---
 check "modprobe arm_cspmu_module" modprobe arm_cspmu_module
@@ -93,28 +91,8 @@ check "200 64-bit counters are refused" \
 check "no driver bound to them" sh -c "[ ! -e $drv/70018000.pmu ] && [ ! -e $drv/7001a000.pmu ]"
 
 # --- Registers programmed by perf, counts from the counter registers ---
-# perf stat runs in the background; the test reads what the driver wrote
-# and writes the counter, as hardware would count.
-perf_bg() { # PMU/EVENT/: counts for 3 seconds into /tmp/perf.out
-	perf stat -x, -a -e "$1" -- sleep 3 >/tmp/perf.out 2>&1 &
-	perf_pid=$!
-}
-wait_enabled() { # PMCR.E at page 0
-	local i=0
-	while [ $i -lt 100 ]; do
-		v=$(devmem $(($1 + 0xe04)) 32) || return 1
-		[ $((v & 1)) = 1 ] && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-perf_count() { # waits for perf, sets count
-	wait $perf_pid
-	count=$(sed -n 's/^\([0-9]*\),.*/\1/p' /tmp/perf.out | head -1)
-	[ -n "$count" ] || cat /tmp/perf.out >&2
-}
-
+# perf stat runs in the background (perf_bg); the test reads what the driver
+# wrote and writes the counter, as hardware would count.
 p0=$(field scf 4) p1=$(field scf 5)
 perf_bg nvidia_scf_pmu_0/bus_cycles/
 check "scf: PMCR.E set while counting" wait_enabled $p0

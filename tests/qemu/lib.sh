@@ -59,3 +59,30 @@ end_suite() {
 }
 
 module_loaded() { [ -d "/sys/module/$1" ]; }
+
+# Registers of the RAM-backed PMUs, through /dev/mem (iomem=relaxed).
+r32() { printf '0x%x' $(devmem "$1" 32); }
+w32() { devmem "$1" 32 "$2"; }
+
+# CoreSight PMU counting: perf_bg PMU/EVENT/ counts system-wide for 3 s into
+# /tmp/perf.out; wait_enabled PAGE0 waits for PMCR.E; perf_count waits for
+# perf and sets count.
+perf_bg() {
+	perf stat -x, -a -e "$1" -- sleep 3 >/tmp/perf.out 2>&1 &
+	perf_pid=$!
+}
+wait_enabled() {
+	local i=0 v
+	while [ $i -lt 100 ]; do
+		v=$(devmem $(($1 + 0xe04)) 32) || return 1
+		[ $((v & 1)) = 1 ] && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+perf_count() {
+	wait $perf_pid
+	count=$(sed -n 's/^\([0-9]*\),.*/\1/p' /tmp/perf.out | head -1)
+	[ -n "$count" ] || cat /tmp/perf.out >&2
+}
