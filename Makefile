@@ -22,6 +22,7 @@ endif
 
 krel = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 have_kunit = $(shell grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config 2>/dev/null && echo y)
+have_acpi = $(shell grep -qx 'CONFIG_ACPI=y' $(KDIR)/.config 2>/dev/null && echo y)
 
 BUILD_DIR ?= $(ARMATURE_ROOT)/build/$(krel)
 
@@ -31,6 +32,7 @@ config-opts = CONFIG_ARMATURE_KCPP=m \
 	CONFIG_ARMATURE_IO_PGTABLE=m CONFIG_ARMATURE_IO_PGTABLE_LPAE=m CONFIG_ARMATURE_IO_PGTABLE_V7S=m \
 	CONFIG_ARMATURE_ARM_CSPMU=m CONFIG_ARMATURE_NVIDIA_CSPMU=m CONFIG_ARMATURE_AMPERE_CSPMU=m \
 	$(if $(filter y,$(TESTS)),CONFIG_ARMATURE_KCPP_TEST_MODULES=m CONFIG_ARMATURE_IO_PGTABLE_HARNESS=m \
+		$(if $(have_acpi),CONFIG_ARMATURE_CSPMU_APMT_FIXTURE=m) \
 		$(if $(have_kunit),CONFIG_ARMATURE_KCPP_KUNIT_TEST=m CONFIG_ARMATURE_IO_PGTABLE_KUNIT_TEST=m \
 			CONFIG_ARMATURE_ARM_CSPMU_KUNIT_TEST=m))
 

@@ -1,0 +1,167 @@
+# arm_cspmu on an ACPI boot (tools/qemu/run --acpi): CoreSight PMUs that
+# come, as on ACPI servers, from APMT nodes. The test-only module
+# cspmu_apmt_fixture adds one such platform device per load, its node given
+# by module parameters; the register frames are pages of an ivshmem BAR (RAM
+# behind a PCI BAR, outside System RAM). Covers names by node type, the
+# implementation-ID override choosing the backend, processor affinity by
+# ACPI UID, dual-page frames with atomic 64-bit access, nodes that contradict
+# their frames or the specification, and CPU hotplug.
+. ./lib.sh
+
+suite arm_cspmu_apmt
+
+devices=/sys/bus/event_source/devices
+drv=/sys/bus/platform/drivers/arm-cs-arch-pmu
+
+# The frames: ivshmem's BAR 2, enabled by hand (no driver claims it).
+bar=
+for d in /sys/bus/pci/devices/*; do
+	if [ "$(cat $d/vendor) $(cat $d/device)" = "0x1af4 0x1110" ]; then
+		echo 1 >$d/enable
+		bar=$(sed -n 3p $d/resource | awk '{ print $1 }')
+	fi
+done
+check "an ivshmem BAR holds the fake register frames" [ -n "$bar" ]
+check "the kernel booted with ACPI (MADT present)" [ -e /sys/firmware/acpi/tables/APIC ]
+expect_eq "QEMU gives CPU 2 the ACPI processor UID 2" 2 \
+	"$(cat /sys/devices/system/cpu/cpu2/firmware_node/uid)"
+
+# frame PMCFGR PMIIDR: two fresh pages of the BAR (p0, p1), PMCFGR and
+# PMIIDR written into the first.
+slot=0
+frame() {
+	p0=$((bar + slot * 0x2000)) p1=$((bar + slot * 0x2000 + 0x1000))
+	slot=$((slot + 1))
+	w32 $((p0 + 0xe00)) $1
+	w32 $((p0 + 0xe08)) $2
+}
+# add_node PARAM=VALUE...: the fixture module, with page0 = p0.
+add_node() { modprobe cspmu_apmt_fixture page0=$p0 "$@"; }
+del_node() { rmmod cspmu_apmt_fixture; }
+node_dev() { basename $(ls -d /sys/bus/platform/devices/arm-cs-arch-pmu.* | head -1); }
+wait_for() {
+	local i=0
+	while [ $i -lt 100 ]; do
+		[ -e $devices/$1 ] && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "no PMU $1; there are: $(ls $devices)"
+	return 1
+}
+refused() { # PATTERN: the node's device has no driver and the log says why
+	local dev
+	dev=$(node_dev)
+	[ ! -e /sys/bus/platform/devices/$dev/driver ] || { echo "$dev was bound"; return 1; }
+	dmesg | grep -q "$dev: $1" || { dmesg | grep "$dev" | tail -3; return 1; }
+}
+
+BASELINE_CFGR=0x1f03            # 4 counters of 32 bits, no cycle counter
+WIDE_CFGR=0x7f08                # 8 counters of 64 bits and the cycle counter
+UNKNOWN_IIDR=0x04200abc         # an implementer without a backend
+SCF_IIDR=0x2cf0036b             # NVIDIA SCF
+
+check "modprobe arm_cspmu_module" modprobe arm_cspmu_module
+i=0
+while [ ! -d $drv ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+
+# --- Names by node type, processor affinity ---
+frame $BASELINE_CFGR $UNKNOWN_IIDR
+check "memory-controller node on processor UID 2" add_node type=0 affinity=2
+check "is arm_cspmu_mc_0" wait_for arm_cspmu_mc_0
+expect_eq "mc: identifier is PMIIDR in hex, as upstream" 4200abc "$(cat $devices/arm_cspmu_mc_0/identifier)"
+expect_eq "mc: associated_cpus is the CPU with that UID" 2 \
+	"$(cat $devices/arm_cspmu_mc_0/associated_cpus)"
+expect_eq "mc: cpumask" 2 "$(cat $devices/arm_cspmu_mc_0/cpumask)"
+
+# perf counts on it: the 32-bit counter starts at half range.
+perf_bg arm_cspmu_mc_0/event=0x7/
+check "mc: PMCR.E set while counting" wait_enabled $p0
+expect_eq "mc: perf programmed PMEVTYPER0" 0x7 "$(r32 $((p0 + 0x400)))"
+w32 $p0 0x80000063
+perf_count
+expect_eq "mc: perf counts the counter's advance" 100 "$count"
+
+# CPU 2 is the only one with the node's UID: offline, the PMU has no CPU.
+check "offline CPU 2" sh -c "echo 0 >/sys/devices/system/cpu/cpu2/online"
+expect_eq "mc: no CPU in cpumask while CPU 2 is offline" "" "$(cat $devices/arm_cspmu_mc_0/cpumask)"
+check "online CPU 2" sh -c "echo 1 >/sys/devices/system/cpu/cpu2/online"
+expect_eq "mc: CPU 2 back in cpumask" 2 "$(cat $devices/arm_cspmu_mc_0/cpumask)"
+check "removing the node removes the PMU" sh -c "rmmod cspmu_apmt_fixture && [ ! -e $devices/arm_cspmu_mc_0 ]"
+
+# Numbers count up per type, as upstream's do, across removals.
+frame $BASELINE_CFGR $UNKNOWN_IIDR
+add_node type=0 affinity=0
+check "a second memory-controller node is arm_cspmu_mc_1" wait_for arm_cspmu_mc_1
+del_node
+for t in 1:smmu 2:pcie 4:cache; do
+	frame $BASELINE_CFGR $UNKNOWN_IIDR
+	add_node type=${t%%:*} affinity=1
+	check "type ${t%%:*} node is arm_cspmu_${t#*:}_0" wait_for arm_cspmu_${t#*:}_0
+	del_node
+done
+frame $BASELINE_CFGR $UNKNOWN_IIDR
+add_node type=3 hid=ABCD0001 uid=7 affinity=3
+check "an ACPI-device node is named by its _HID and _UID" wait_for arm_cspmu_acpi_ABCD0001_7
+del_node
+
+# --- The implementation ID replaces PMIIDR and chooses the backend ---
+frame $WIDE_CFGR $UNKNOWN_IIDR
+check "a node whose impl_id is NVIDIA's SCF" add_node type=4 impl_id=$SCF_IIDR affinity=0
+check "is nvidia_scf_pmu_0" wait_for nvidia_scf_pmu_0
+check "the NVIDIA backend was loaded for it" module_loaded nvidia_cspmu
+expect_eq "its identifier is the node's impl_id" 2cf0036b "$(cat $devices/nvidia_scf_pmu_0/identifier)"
+check "the log says the node overrides PMIIDR" \
+	sh -c "dmesg | grep -q \"$(node_dev): firmware's implementation ID 0x2cf0036b replaces PMIIDR 0x4200abc\""
+expect_fail "rmmod of the backend in use is refused" rmmod nvidia_cspmu
+del_node
+check "the backend unloads once its PMU is gone" rmmod nvidia_cspmu
+
+# --- Dual page and atomic 64-bit access: counters in page 1 ---
+frame $WIDE_CFGR $UNKNOWN_IIDR
+check "dual-page node with atomic access" add_node type=0 flags=5 page1=$p1 affinity=1
+check "is registered" wait_for arm_cspmu_mc_2
+perf_bg arm_cspmu_mc_2/event=0x3/
+wait_enabled $p0
+expect_eq "dual page: the 64-bit counter in page 1 starts at half range" 0x7fffffff \
+	"$(r32 $((p1 + 4)))"
+w32 $((p1 + 4)) 0x80000000
+w32 $p1 0x3e7
+perf_count
+expect_eq "dual page: perf counts page 1's counter" 1000 "$count"
+del_node
+
+# --- Nodes the driver must refuse, with a reason and nothing registered ---
+frame $BASELINE_CFGR $UNKNOWN_IIDR
+add_node type=0 flags=1 affinity=0
+check "dual-page flag without a page-1 frame is refused" \
+	refused "APMT node describes a dual-page PMU but there is no page-1 frame"
+del_node
+frame $BASELINE_CFGR $UNKNOWN_IIDR
+add_node type=0 page1=$p1 affinity=0
+check "a page-1 frame without the dual-page flag is refused" \
+	refused "APMT node does not describe a dual-page PMU but there is a page-1 frame"
+del_node
+frame $BASELINE_CFGR $UNKNOWN_IIDR
+add_node type=5 affinity=0
+check "an undefined node type is refused" refused "APMT node type 5 is not one the specification defines"
+del_node
+frame $BASELINE_CFGR $UNKNOWN_IIDR
+add_node type=0 affinity=9
+check "a processor UID no CPU has is refused" refused "no CPU has the APMT node's processor UID 9"
+del_node
+# QEMU's ACPI tables put the CPUs in no processor container (ACPI0010), so
+# container affinity can be seen only to match nothing.
+frame $BASELINE_CFGR $UNKNOWN_IIDR
+add_node type=0 flags=2 affinity=0
+check "container affinity with no such container is refused" \
+	refused "no CPU has the APMT node's processor container UID 0"
+del_node
+frame 0 0
+add_node type=0 affinity=0
+check "a frame whose PMCFGR reads 0 is refused" refused "PMCFGR 0x0: no PMU registers"
+del_node
+expect_eq "no PMU is left registered" "" "$(ls $devices | grep -e arm_cspmu -e nvidia)"
+
+check "arm_cspmu_module unloads" rmmod arm_cspmu_module
+end_suite
