@@ -28,6 +28,16 @@ void armature_cspmu_unregister_backend(struct armature_cspmu_backend *backend);
 /* dev_err() on the PMU's device, for a backend refusing a PMU. */
 __attribute__((format(printf, 2, 3)))
 void armature_cspmu_err(struct armature_cspmu *c, const char *fmt, ...);
+/* Rate-limited: for the counters' run-time failures. */
+__attribute__((format(printf, 2, 3)))
+void armature_cspmu_err_ratelimited(struct armature_cspmu *c, const char *fmt, ...);
+__attribute__((format(printf, 2, 3)))
+void armature_cspmu_info(struct armature_cspmu *c, const char *fmt, ...);
+/* The first memory resource of the PMU's ACPI device (the device an APMT
+ * node of type "ACPI device" names), mapped for a backend's own registers:
+ * 0 when mapped; -ENODEV without such a device, -ENOENT when it has no
+ * memory resource; the mapping's error otherwise. */
+int armature_cspmu_map_acpi_device_frame(struct armature_cspmu *c, void **base, __u64 *size);
 
 /* perf's flags, as C++ cannot see them (checked against the kernel's in C). */
 enum {
@@ -120,12 +130,7 @@ int armature_cspmu_register(struct armature_cspmu *c, const char *name, const ch
 void armature_cspmu_unregister(struct armature_cspmu *c);
 
 __attribute__((format(printf, 2, 3)))
-void armature_cspmu_info(struct armature_cspmu *c, const char *fmt, ...);
-__attribute__((format(printf, 2, 3)))
 void armature_cspmu_dbg(struct armature_cspmu *c, const char *fmt, ...);
-/* Rate-limited: for the counters' run-time failures. */
-__attribute__((format(printf, 2, 3)))
-void armature_cspmu_err_ratelimited(struct armature_cspmu *c, const char *fmt, ...);
 
 #ifdef __cplusplus
 }

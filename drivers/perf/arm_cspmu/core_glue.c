@@ -43,6 +43,7 @@ struct armature_cspmu {
 	struct attribute_group events_group;
 	struct attribute_group format_group;
 	const struct attribute_group *groups[5];
+	struct acpi_device *acpi_dev; /* APMT nodes of type "ACPI device" */
 };
 
 static_assert(ARMATURE_CSPMU_HES_STOPPED == PERF_HES_STOPPED);
@@ -511,6 +512,7 @@ void armature_cspmu_info(struct armature_cspmu *c, const char *fmt, ...)
 {
 	CSPMU_LOG(dev_info, c, fmt);
 }
+EXPORT_SYMBOL_NS_GPL(armature_cspmu_info, ARMATURE_CSPMU);
 
 void armature_cspmu_dbg(struct armature_cspmu *c, const char *fmt, ...)
 {
@@ -521,13 +523,69 @@ void armature_cspmu_err_ratelimited(struct armature_cspmu *c, const char *fmt, .
 {
 	CSPMU_LOG(dev_err_ratelimited, c, fmt);
 }
+EXPORT_SYMBOL_NS_GPL(armature_cspmu_err_ratelimited, ARMATURE_CSPMU);
+
+int armature_cspmu_map_acpi_device_frame(struct armature_cspmu *c, void **base, u64 *size)
+{
+#ifdef CONFIG_ACPI
+	LIST_HEAD(resources);
+	struct resource_entry *first;
+	void __iomem *mapped;
+	int ret;
+
+	if (!c->acpi_dev)
+		return -ENODEV;
+	ret = acpi_dev_get_memory_resources(c->acpi_dev, &resources);
+	if (ret < 0)
+		return ret;
+	first = list_first_entry_or_null(&resources, struct resource_entry, node);
+	mapped = first ? devm_ioremap_resource(c->dev, first->res) : IOMEM_ERR_PTR(-ENOENT);
+	if (!IS_ERR(mapped))
+		*size = resource_size(first->res);
+	acpi_dev_free_resource_list(&resources);
+	if (IS_ERR(mapped))
+		return PTR_ERR(mapped);
+	*base = (void __force *)mapped;
+	return 0;
+#else
+	return -ENODEV;
+#endif
+}
+EXPORT_SYMBOL_NS_GPL(armature_cspmu_map_acpi_device_frame, ARMATURE_CSPMU);
 
 EXPORT_SYMBOL_NS_GPL(armature_cspmu_register_backend, ARMATURE_CSPMU);
 EXPORT_SYMBOL_NS_GPL(armature_cspmu_unregister_backend, ARMATURE_CSPMU);
 
 /* The platform driver */
 
-static void cspmu_read_firmware(struct platform_device *pdev, struct armature_cspmu_firmware *fw)
+#ifdef CONFIG_ACPI
+static void cspmu_put_acpi_device(void *adev)
+{
+	acpi_dev_put(adev);
+}
+
+/*
+ * The ACPI device an APMT node names by _HID and _UID, held until unbind:
+ * its _DSD has the PMU's "instance_id", its resources a backend's registers.
+ */
+static struct acpi_device *cspmu_find_acpi_device(struct device *dev,
+						  const struct acpi_apmt_node *node)
+{
+	char hid[sizeof(node->inst_primary) + 1] = {};
+	char uid[11];
+	struct acpi_device *adev;
+
+	memcpy(hid, &node->inst_primary, sizeof(node->inst_primary));
+	snprintf(uid, sizeof(uid), "%u", node->inst_secondary);
+	adev = acpi_dev_get_first_match_dev(hid, uid, -1);
+	if (adev && devm_add_action_or_reset(dev, cspmu_put_acpi_device, adev))
+		return NULL;
+	return adev;
+}
+#endif
+
+static void cspmu_read_firmware(struct armature_cspmu *c, struct platform_device *pdev,
+				struct armature_cspmu_firmware *fw)
 {
 	struct acpi_apmt_node **platdata = dev_get_platdata(&pdev->dev);
 	struct acpi_apmt_node *node = platdata ? *platdata : NULL;
@@ -549,6 +607,13 @@ static void cspmu_read_firmware(struct platform_device *pdev, struct armature_cs
 	fw->apmt_inst_primary = node->inst_primary;
 	fw->apmt_inst_secondary = node->inst_secondary;
 	fw->apmt_proc_affinity = node->proc_affinity;
+#ifdef CONFIG_ACPI
+	if (node->type == ACPI_APMT_NODE_TYPE_ACPI)
+		c->acpi_dev = cspmu_find_acpi_device(&pdev->dev, node);
+	if (c->acpi_dev)
+		fw->has_instance_id = !fwnode_property_read_u32(acpi_fwnode_handle(c->acpi_dev),
+								"instance_id", &fw->instance_id);
+#endif
 }
 
 static int cspmu_probe(struct platform_device *pdev)
@@ -560,7 +625,7 @@ static int cspmu_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	c->dev = &pdev->dev;
 	platform_set_drvdata(pdev, c);
-	cspmu_read_firmware(pdev, &fw);
+	cspmu_read_firmware(c, pdev, &fw);
 	return armature_cspmu_probe(c, &fw);
 }
 
