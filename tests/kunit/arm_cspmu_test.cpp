@@ -57,8 +57,9 @@ constexpr Ops baseline_ops = {
 	.formats = baseline_formats,
 };
 
+// Pages 0 and 1 of a PMU, and a frame of a backend's own registers.
 struct RegisterFile {
-	alignas(8) u8 page[2][page_size];
+	alignas(8) u8 page[3][page_size];
 };
 
 constinit RegisterFile regfile = {};
@@ -1257,17 +1258,91 @@ KCPP_TEST(cspmu_nvidia, pcie_tgt_events_and_filters)
 	KCPP_EXPECT_EQ(b.reg0(ccfiltr), 0u);
 	KCPP_EXPECT_EQ(b.reg0(evtyper(7)), 0u);
 	KCPP_EXPECT_EQ(b.reg0(cntenset(0)), 0x80000000u);
-	// Address filtering is refused.
+	// Without the address-filter frame, address filtering is refused.
 	KCPP_EXPECT_EQ(code(engine::add(b.pmu, {0x1 | (1u << 11), 0x1000, 0xfff},
 					{0x1 | (1u << 11), 0x1000, 0xfff}, nullptr)),
 		       -EOPNOTSUPP);
 	KCPP_EXPECT_FALSE(b.pmu.used_.test(2));
-	// Were it started anyway, it would count nothing rather than guess.
-	KCPP_EXPECT_EQ(nvidia::pcie_tgt_filter2_value({0x1 | (1u << 11) | (0x3 << 3), 0, 0}), 0u);
-	KCPP_EXPECT_EQ(nvidia::pcie_tgt_filter2_value({0x1 | (0xffu << 3), 0, 0}), 0xffu);
-	// Stop leaves PMEVFILT2R (no reset hook for this PMU).
+	// Stop leaves PMEVFILT2R.
 	engine::stop(b.pmu, 0);
 	KCPP_EXPECT_EQ(b.reg0(evfilt2r(0)), 0x5u);
+}
+
+constinit u32 address_filter_reports = 0;
+void count_address_filter_report(const Pmu &, u64, u64)
+{
+	address_filter_reports++;
+}
+
+KCPP_TEST(cspmu_nvidia, pcie_tgt_address_filters)
+{
+	namespace tgt = nvidia::pcie_tgt;
+	Bench b(cfg8, firmware_with_instance(1), 0x1070036b, 0);
+	KCPP_ASSERT_EQ(nvidia::init(b.pmu, 0), 0);
+	tgt::AddressFilters filters(regfile.page[2], count_address_filter_report);
+	b.pmu.set_backend_state(&filters);
+	address_filter_reports = 0;
+	auto frame = [](u32 filter, u32 reg) { return *Bench::at32(2, reg + filter * 20); };
+	constexpr u64 addr_en = u64(1) << 11;
+	constexpr u64 base_a = 0x123456789000, mask_a = 0xfffffffff000;
+
+	// Range A on root ports 0 and 1: filter 0, selected by PMEVFILT2R[8].
+	KCPP_ASSERT_EQ(b.add({0x0 | addr_en | (0x3 << 3), base_a, mask_a}), 0u);
+	engine::start(b.pmu, 0);
+	KCPP_EXPECT_EQ(b.reg0(evfilt2r(0)), 0x103u);
+	KCPP_EXPECT_EQ(frame(0, tgt::addr_ctrl), 1u);
+	KCPP_EXPECT_EQ(frame(0, tgt::addr_base_lo), 0x56789000u);
+	KCPP_EXPECT_EQ(frame(0, tgt::addr_base_hi), 0x1234u);
+	KCPP_EXPECT_EQ(frame(0, tgt::addr_mask_lo), 0xfffff000u);
+	KCPP_EXPECT_EQ(frame(0, tgt::addr_mask_hi), 0xffffu);
+	// The same range on another counter shares filter 0; with no ports
+	// selected, the address filter alone applies.
+	KCPP_ASSERT_EQ(b.add({0x1 | addr_en, base_a, mask_a}), 1u);
+	engine::start(b.pmu, 1);
+	KCPP_EXPECT_EQ(b.reg0(evfilt2r(1)), 0x100u);
+	KCPP_EXPECT_EQ(filters.users(0), 2u);
+	// Another range takes filter 1.
+	KCPP_ASSERT_EQ(b.add({0x2 | addr_en, 0x4000, 0xf000}), 2u);
+	engine::start(b.pmu, 2);
+	KCPP_EXPECT_EQ(b.reg0(evfilt2r(2)), 0x200u);
+	KCPP_EXPECT_EQ(frame(1, tgt::addr_ctrl), 1u);
+	KCPP_EXPECT_EQ(frame(1, tgt::addr_base_lo), 0x4000u);
+	KCPP_EXPECT_EQ(frame(1, tgt::addr_mask_lo), 0xf000u);
+
+	// A filter stays while a counter uses it; the last user clears it.
+	engine::stop(b.pmu, 0);
+	KCPP_EXPECT_EQ(frame(0, tgt::addr_ctrl), 1u);
+	KCPP_EXPECT_EQ(filters.users(0), 1u);
+	engine::stop(b.pmu, 1);
+	KCPP_EXPECT_EQ(frame(0, tgt::addr_ctrl), 0u);
+	KCPP_EXPECT_EQ(frame(0, tgt::addr_base_lo), 0u);
+	KCPP_EXPECT_EQ(frame(0, tgt::addr_base_hi), 0u);
+	KCPP_EXPECT_EQ(frame(0, tgt::addr_mask_hi), 0u);
+	// Stopped counters without an address filter release nothing.
+	KCPP_ASSERT_EQ(b.add({0x3, 0, 0}), 3u);
+	engine::start(b.pmu, 3);
+	engine::stop(b.pmu, 3);
+	KCPP_EXPECT_EQ(filters.users(1), 1u);
+
+	// Seven more ranges (on other counters) fill every filter: an event
+	// with a ninth is refused, one with a range in use is not.
+	for (u32 i = 0; i < 7; i++)
+		KCPP_EXPECT_EQ(filters.get(b.pmu, 100 + i, 0x10000 * (i + 1), 0xf000),
+			       static_cast<int>(i == 0 ? 0 : i + 1));
+	KCPP_EXPECT_EQ(filters.find(0x999000, 0xf000), -ENOSPC);
+	KCPP_EXPECT_EQ(code(engine::add(b.pmu, {0x1 | addr_en, 0x999000, 0xf000},
+					{0x1 | addr_en, 0x999000, 0xf000}, nullptr)),
+		       -EINVAL);
+	KCPP_EXPECT_EQ(filters.find(0x4000, 0xf000), 1);
+	// Started anyway (the filters filled up after event_init), a counter
+	// counts nothing and the failure is reported.
+	Slot late{{0x1 | addr_en | (0x1 << 3), 0x999000, 0xf000}, {}, nullptr, 0};
+	nvidia::pcie_tgt_set_ev_filter(b.pmu, {4, 4}, late);
+	KCPP_EXPECT_EQ(b.reg0(evfilt2r(4)), 0u);
+	KCPP_EXPECT_EQ(address_filter_reports, 1u);
+	nvidia::pcie_tgt_reset_ev_filter(b.pmu, {4, 4}, late);
+	KCPP_EXPECT_EQ(filters.users(1), 1u);
+	b.pmu.set_backend_state(nullptr);
 }
 
 KCPP_TEST(cspmu_nvidia, generic_filters)

@@ -4,8 +4,9 @@
 # by module parameters; the register frames are pages of an ivshmem BAR (RAM
 # behind a PCI BAR, outside System RAM). Covers names by node type, the
 # implementation-ID override choosing the backend, processor affinity by
-# ACPI UID, dual-page frames with atomic 64-bit access, nodes that contradict
-# their frames or the specification, and CPU hotplug.
+# ACPI UID, dual-page frames with atomic 64-bit access, an ACPI-device node's
+# instance ID and address-filter registers (NVIDIA PCIe-TGT), nodes that
+# contradict their frames or the specification, and CPU hotplug.
 . ./lib.sh
 
 suite arm_cspmu_apmt
@@ -130,6 +131,35 @@ w32 $p1 0x3e7
 perf_count
 expect_eq "dual page: perf counts page 1's counter" 1000 "$count"
 del_node
+
+# --- An ACPI-device node's device (tools/qemu/cspmu-ssdt.asl): its _DSD
+# names NVIDIA's PCIe-TGT PMU, its memory resource has the address filters ---
+PCIE_TGT_IIDR=0x1070036b
+filters=0x8000080000
+check "the ACPI device's frame is inside the ivshmem BAR" \
+	sh -c "[ $((bar)) = $((0x8000000000)) ] && grep -q '8000080000-8000080fff : ARMT0001:00' /proc/iomem"
+frame $WIDE_CFGR $PCIE_TGT_IIDR
+add_node type=3 hid=ARMT0001 uid=3 affinity=0
+tgt=nvidia_pcie_tgt_pmu_0_rc_5
+check "PCIe-TGT named by the instance_id of its ACPI device's _DSD" wait_for $tgt
+perf_bg $tgt/rd_req,dst_rp_mask=0x3,dst_addr_en=1,dst_addr_base=0x123456789000,dst_addr_mask=0xfffffffff000/
+check "pcie_tgt: PMCR.E set while counting" wait_enabled $p0
+expect_eq "pcie_tgt: PMEVFILT2R0 has the ports and address filter 0" 0x103 "$(r32 $((p0 + 0x800)))"
+expect_eq "pcie_tgt: address filter 0 enabled" 0x1 "$(r32 $((filters + 0xd38)))"
+expect_eq "pcie_tgt: its base, low word" 0x56789000 "$(r32 $((filters + 0xd3c)))"
+expect_eq "pcie_tgt: its base, high word" 0x1234 "$(r32 $((filters + 0xd40)))"
+expect_eq "pcie_tgt: its mask, low word" 0xfffff000 "$(r32 $((filters + 0xd44)))"
+perf_count
+expect_eq "pcie_tgt: the filter is disabled when the event ends" 0x0 "$(r32 $((filters + 0xd38)))"
+expect_eq "pcie_tgt: and its base cleared" 0x0 "$(r32 $((filters + 0xd3c)))"
+del_node
+check "the backend unloads" rmmod nvidia_cspmu
+frame $WIDE_CFGR $PCIE_TGT_IIDR
+add_node type=3 hid=ARMT0002 uid=1 affinity=0
+check "PCIe-TGT whose ACPI device does not exist is refused (no instance_id)" \
+	refused "PMIIDR 0x1070036b: nvidia_pcie_tgt_pmu_<socket>_rc_<instance> needs an \"instance_id\""
+del_node
+rmmod nvidia_cspmu
 
 # --- Nodes the driver must refuse, with a reason and nothing registered ---
 frame $BASELINE_CFGR $UNKNOWN_IIDR

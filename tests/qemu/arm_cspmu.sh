@@ -176,6 +176,8 @@ expect_fail "sampling is refused" perf record -o /tmp/perf.data -e nvidia_scf_pm
 check "reserved config bits are refused" refused nvidia_scf_pmu_0/config=0x200000000/
 check "a filter the PMU does not have is refused" refused nvidia_scf_pmu_0/bus_cycles,config1=1/
 check "cycles without a cycle counter is refused" refused arm_cspmu_0/event=0x100000000/
+check "PCIe-TGT from devicetree has no address filters: dst_addr_en is refused" \
+	refused nvidia_pcie_tgt_pmu_0_rc_3/rd_req,dst_addr_en=1/
 check "a group of 5 on 4 counters is refused" \
 	refused '{arm_cspmu_0/event=1/,arm_cspmu_0/event=2/,arm_cspmu_0/event=3/,arm_cspmu_0/event=4/,arm_cspmu_0/event=5/}'
 check "a group of 4 on 4 counters counts" sh -c \

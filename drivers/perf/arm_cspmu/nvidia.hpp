@@ -255,6 +255,116 @@ constexpr u32 filter(const EventConfig &c)
 {
 	return static_cast<u32>(c.config >> filter_shift) & filter2_mask;
 }
+
+// Address filters: eight base/mask pairs in a second register frame (the
+// first memory resource of the PMU's ACPI device), each a control word then
+// base and mask, low words first, 20 bytes apart. PMEVFILT2R[15:8] selects
+// the filters a counter applies.
+inline constexpr u32 addr_filters = 8;
+inline constexpr u32 addr_stride = 20;
+inline constexpr u32 addr_ctrl = 0xd38;
+inline constexpr u32 addr_base_lo = 0xd3c;
+inline constexpr u32 addr_base_hi = 0xd40;
+inline constexpr u32 addr_mask_lo = 0xd44;
+inline constexpr u32 addr_mask_hi = 0xd48;
+inline constexpr u64 addr_frame_size = addr_mask_hi + (addr_filters - 1) * addr_stride + 4;
+inline constexpr u32 filter2_addr_shift = 8;
+
+// The address filters of one PMU and the counters using them. Counters
+// that filter on the same range share a filter. start() and stop() of one
+// PMU run on its CPU in perf's context, one at a time; event_init only
+// asks whether a filter could be had (find()), which may change by start.
+class AddressFilters {
+public:
+	using Io = Pmu::Io;
+	// Called when a counter starts and every filter holds another range.
+	using Report = void (*)(const Pmu &, u64 base, u64 mask);
+
+	AddressFilters(volatile void *frame, Report report) : io_(frame), report_(report)
+	{
+		for (kcpp::s8 &f : held_)
+			f = -1;
+	}
+	AddressFilters(const AddressFilters &) = delete;
+	AddressFilters &operator=(const AddressFilters &) = delete;
+
+	// The filter a range would use: one already programmed with it, else
+	// a free one; -ENOSPC when all hold other ranges.
+	int find(u64 base, u64 mask) const
+	{
+		int free = -ENOSPC;
+		for (u32 i = 0; i < addr_filters; i++) {
+			u32 refs = __atomic_load_n(&filters_[i].refs, __ATOMIC_RELAXED);
+			if (refs && filters_[i].base == base && filters_[i].mask == mask)
+				return static_cast<int>(i);
+			if (!refs && free < 0)
+				free = static_cast<int>(i);
+		}
+		return free;
+	}
+
+	// Counter `physical` filters on [base, mask]: the filter it now holds
+	// (programmed when it was free), or -ENOSPC.
+	int get(const Pmu &pmu, u32 physical, u64 base, u64 mask)
+	{
+		int i = find(base, mask);
+		if (i < 0) {
+			report_(pmu, base, mask);
+			return i;
+		}
+		Filter &f = filters_[i];
+		if (!f.refs) {
+			f.base = base;
+			f.mask = mask;
+			write(i, addr_base_lo, static_cast<u32>(base));
+			write(i, addr_base_hi, static_cast<u32>(base >> 32));
+			write(i, addr_mask_lo, static_cast<u32>(mask));
+			write(i, addr_mask_hi, static_cast<u32>(mask >> 32));
+			write(i, addr_ctrl, 1);
+		}
+		__atomic_store_n(&f.refs, f.refs + 1, __ATOMIC_RELAXED);
+		held_[physical] = static_cast<kcpp::s8>(i);
+		return i;
+	}
+
+	// Counter `physical` stops: its filter, if it had one, loses a user;
+	// the last one disables and clears it.
+	void put(u32 physical)
+	{
+		int i = held_[physical];
+		if (i < 0)
+			return;
+		held_[physical] = -1;
+		Filter &f = filters_[i];
+		__atomic_store_n(&f.refs, f.refs - 1, __ATOMIC_RELAXED);
+		if (f.refs)
+			return;
+		write(i, addr_ctrl, 0);
+		write(i, addr_base_lo, 0);
+		write(i, addr_base_hi, 0);
+		write(i, addr_mask_lo, 0);
+		write(i, addr_mask_hi, 0);
+		f.base = f.mask = 0;
+	}
+
+	u32 users(u32 filter) const { return filters_[filter].refs; }
+
+private:
+	struct Filter {
+		u32 refs = 0;
+		u64 base = 0;
+		u64 mask = 0;
+	};
+	void write(int filter, u32 reg, u32 value)
+	{
+		io_.write<u32>(reg + static_cast<u32>(filter) * addr_stride, value);
+	}
+
+	Io io_;
+	Report report_;
+	Filter filters_[addr_filters];
+	kcpp::s8 held_[max_counters]; // by physical counter: its filter, or -1
+};
 } // namespace pcie_tgt
 
 // --- Variants ---------------------------------------------------------------
@@ -284,6 +394,9 @@ struct Variant {
 	FilterFn filter;
 	FilterFn filter2 = nullptr;
 	Ops ops;
+	// Has pcie_tgt::AddressFilters (backend state) when firmware gives
+	// their registers.
+	bool address_filters = false;
 };
 
 // config1 under the filter mask, or the default when that selects nothing
@@ -410,32 +523,41 @@ inline bool pcie_tgt_is_cycle_event(const Pmu &pmu, const EventConfig &c)
 	return pcie_tgt_event_type(pmu, c) == pcie_tgt::event_type_cycles;
 }
 
-// Address filtering (dst_addr_en with dst_addr_base/dst_addr_mask) programs
-// one of eight base/mask slots in a second register frame, the first memory
-// resource of the PMU's ACPI device. The core does not map that frame yet,
-// so such events are refused; port filtering and the counting itself work.
-inline int pcie_tgt_validate_event(const Pmu &, const Slot &event, const Slot *)
+// Address filtering needs the PMU's address-filter frame: without one (no
+// ACPI device memory resource, or a devicetree PMU) dst_addr_en is refused.
+inline int pcie_tgt_validate_event(const Pmu &pmu, const Slot &event, const Slot *)
 {
-	if (event.config.config & pcie_tgt::config_addr_en)
+	if (!(event.config.config & pcie_tgt::config_addr_en))
+		return 0;
+	const auto *filters = pmu.backend_state<pcie_tgt::AddressFilters>();
+	if (!filters)
 		return -EOPNOTSUPP;
-	return 0;
+	return filters->find(event.config.config1, event.config.config2) < 0 ? -EINVAL : 0;
 }
 
-// PMEVFILT2R only: the destination root ports (all of them when none is
-// selected). PMEVFILTR is not used by this PMU.
-constexpr u32 pcie_tgt_filter2_value(const EventConfig &c)
-{
-	u32 f = pcie_tgt::filter(c);
-	if (f & pcie_tgt::addr_en)
-		return 0; // refused by validate: count nothing rather than guess
-	u32 port = f & pcie_tgt::port_mask;
-	return port ? port : pcie_tgt::filter2_default;
-}
-
+// PMEVFILT2R: the destination root ports (all of them when none is selected
+// and no address filter is), and the address filter the counter holds. When
+// none can be had the counter counts nothing rather than everything.
 inline void pcie_tgt_set_ev_filter(Pmu &pmu, const Counter &ctr, const Slot &slot)
 {
+	u32 f = pcie_tgt::filter(slot.config);
+	u32 value = f & pcie_tgt::port_mask;
+	if (f & pcie_tgt::addr_en) {
+		auto *filters = pmu.backend_state<pcie_tgt::AddressFilters>();
+		int i = filters ? filters->get(pmu, ctr.physical, slot.config.config1, slot.config.config2)
+				: -EOPNOTSUPP;
+		value = i < 0 ? 0 : value | (u32(1) << (pcie_tgt::filter2_addr_shift + i));
+	} else if (!value) {
+		value = pcie_tgt::filter2_default;
+	}
 	auto io = pmu.page0();
-	PMEVFILT2R::Get(ctr.physical).set_reg_value(pcie_tgt_filter2_value(slot.config)).WriteTo(io);
+	PMEVFILT2R::Get(ctr.physical).set_reg_value(value).WriteTo(io);
+}
+
+inline void pcie_tgt_reset_ev_filter(Pmu &pmu, const Counter &ctr, const Slot &)
+{
+	if (auto *filters = pmu.backend_state<pcie_tgt::AddressFilters>())
+		filters->put(ctr.physical);
 }
 
 // The hooks a variant sets itself, NVIDIA's filter hook or the core's
@@ -557,8 +679,10 @@ inline constexpr Variant variants[] = {
 					.is_cycle_event = pcie_tgt_is_cycle_event,
 					.event_type = pcie_tgt_event_type,
 					.set_ev_filter = pcie_tgt_set_ev_filter,
+					.reset_ev_filter = pcie_tgt_reset_ev_filter,
 					.validate_event = pcie_tgt_validate_event,
 				}),
+		.address_filters = true,
 	},
 	{
 		.prodid = 0,

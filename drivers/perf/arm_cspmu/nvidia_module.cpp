@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // nvidia_cspmu: registers the NVIDIA backend (nvidia.hpp) with the core
 // under NVIDIA's JEP106 implementer code.
+#include <kcpp/alloc.hpp>
 #include "backend.hpp"
 #include "nvidia.hpp"
 #include "nvidia_module.h"
@@ -12,6 +13,45 @@ namespace {
 // Generic PMUs are numbered in probe order for the module's lifetime, as
 // upstream does; PMUs of a known product do not take a number.
 constinit u32 next_generic_index = 0;
+
+void report_no_address_filter(const Pmu &pmu, u64 base, u64 mask)
+{
+	armature_cspmu_err_ratelimited(pmu.kobj(),
+				       "no free address filter for base 0x%llx mask 0x%llx; "
+				       "the counter counts nothing\n",
+				       static_cast<unsigned long long>(base),
+				       static_cast<unsigned long long>(mask));
+}
+
+// PCIe-TGT address filters live in the ACPI device's memory resource.
+// Without one the PMU still counts, without dst_addr_en.
+int attach_address_filters(Pmu &pmu)
+{
+	void *frame = nullptr;
+	__u64 size = 0;
+	int ret = armature_cspmu_map_acpi_device_frame(pmu.kobj(), &frame, &size);
+	if (ret == -ENODEV || ret == -ENOENT) {
+		armature_cspmu_info(pmu.kobj(), "no ACPI device memory resource with address "
+				    "filters; dst_addr_en is refused\n");
+		return 0;
+	}
+	if (ret) {
+		armature_cspmu_err(pmu.kobj(), "cannot map the address filters: %d\n", ret);
+		return ret;
+	}
+	if (size < nvidia::pcie_tgt::addr_frame_size) {
+		armature_cspmu_err(pmu.kobj(), "address-filter frame is %llu bytes; it needs %llu\n",
+				   static_cast<unsigned long long>(size),
+				   static_cast<unsigned long long>(nvidia::pcie_tgt::addr_frame_size));
+		return -EINVAL;
+	}
+	auto filters = kcpp::make<nvidia::pcie_tgt::AddressFilters>(kcpp::gfp::kernel, frame,
+								      report_no_address_filter);
+	if (!filters)
+		return -ENOMEM;
+	pmu.set_backend_state(filters.release());
+	return 0;
+}
 
 int backend_init(Pmu &pmu)
 {
@@ -28,12 +68,21 @@ int backend_init(Pmu &pmu)
 	else if (ret)
 		armature_cspmu_err(pmu.kobj(), "PMIIDR 0x%x: cannot set up %s PMU: %d\n",
 				   pmu.pmiidr(), v.name, ret);
+	else if (v.address_filters)
+		ret = attach_address_filters(pmu);
 	return ret;
+}
+
+void backend_release(Pmu &pmu)
+{
+	kcpp::Box<nvidia::pcie_tgt::AddressFilters> filters(
+		pmu.backend_state<nvidia::pcie_tgt::AddressFilters>());
+	pmu.set_backend_state(nullptr);
 }
 
 constexpr Backend backend = {
 	.init = backend_init,
-	.release = nullptr,
+	.release = backend_release,
 };
 
 constinit armature_cspmu_backend entry{implementer_nvidia, &backend, &__this_module};

@@ -234,6 +234,11 @@ public:
 	const NameBuf<32> &identifier() const { return identifier_; }
 	// A number the backend keeps for this PMU (an instance index).
 	int &backend_data() { return backend_data_; }
+	// An object the backend's init allocates for this PMU and its
+	// release frees (nullptr when it has none).
+	template <typename T>
+	T *backend_state() const { return static_cast<T *>(backend_state_); }
+	void set_backend_state(void *state) { backend_state_ = state; }
 
 	// Registers: page 0 (control) and the counter page.
 	Io page0() const { return Io(page0_); }
@@ -272,6 +277,7 @@ private:
 	const Ops *ops_ = nullptr;
 	const void *variant_ = nullptr;
 	int backend_data_ = -1;
+	void *backend_state_ = nullptr;
 	NameBuf<64> name_;
 	NameBuf<32> identifier_;
 };
