@@ -1268,11 +1268,13 @@ KCPP_TEST(cspmu_nvidia, pcie_tgt_events_and_filters)
 	KCPP_EXPECT_EQ(b.reg0(evfilt2r(0)), 0x5u);
 }
 
+namespace {
 constinit u32 address_filter_reports = 0;
 void count_address_filter_report(const Pmu &, u64, u64)
 {
 	address_filter_reports++;
 }
+} // namespace
 
 KCPP_TEST(cspmu_nvidia, pcie_tgt_address_filters)
 {
