@@ -46,6 +46,7 @@
 	X(cspmu_nvidia, pcie_v2_filters) \
 	X(cspmu_nvidia, pcie_v2_validate) \
 	X(cspmu_nvidia, pcie_tgt_events_and_filters) \
+	X(cspmu_nvidia, pcie_tgt_address_filters) \
 	X(cspmu_nvidia, generic_filters) \
 	X(cspmu_ampere, init_names) \
 	X(cspmu_ampere, start_writes_the_aux_registers) \
