@@ -191,10 +191,9 @@ void armature_cspmu_set_core(struct armature_cspmu *c, void *core)
 
 /* Resources */
 
-int armature_cspmu_map_frame(struct armature_cspmu *c, unsigned int index, void **base, u64 *size)
+static int cspmu_map_resource(struct armature_cspmu *c, struct resource *res, void **base,
+			      u64 *size)
 {
-	struct resource *res = platform_get_resource(to_platform_device(c->dev), IORESOURCE_MEM,
-						     index);
 	void __iomem *mapped;
 
 	if (!res)
@@ -205,6 +204,13 @@ int armature_cspmu_map_frame(struct armature_cspmu *c, unsigned int index, void 
 	*base = (void __force *)mapped;
 	*size = resource_size(res);
 	return 0;
+}
+
+int armature_cspmu_map_frame(struct armature_cspmu *c, unsigned int index, void **base, u64 *size)
+{
+	return cspmu_map_resource(c, platform_get_resource(to_platform_device(c->dev),
+							   IORESOURCE_MEM, index),
+				  base, size);
 }
 
 int armature_cspmu_request_irq(struct armature_cspmu *c)
@@ -530,7 +536,6 @@ int armature_cspmu_map_acpi_device_frame(struct armature_cspmu *c, void **base, 
 #ifdef CONFIG_ACPI
 	LIST_HEAD(resources);
 	struct resource_entry *first;
-	void __iomem *mapped;
 	int ret;
 
 	if (!c->acpi_dev)
@@ -539,14 +544,10 @@ int armature_cspmu_map_acpi_device_frame(struct armature_cspmu *c, void **base, 
 	if (ret < 0)
 		return ret;
 	first = list_first_entry_or_null(&resources, struct resource_entry, node);
-	mapped = first ? devm_ioremap_resource(c->dev, first->res) : IOMEM_ERR_PTR(-ENOENT);
-	if (!IS_ERR(mapped))
-		*size = resource_size(first->res);
+	/* The mapping's request copies the range: the list can go. */
+	ret = cspmu_map_resource(c, first ? first->res : NULL, base, size);
 	acpi_dev_free_resource_list(&resources);
-	if (IS_ERR(mapped))
-		return PTR_ERR(mapped);
-	*base = (void __force *)mapped;
-	return 0;
+	return ret;
 #else
 	return -ENODEV;
 #endif
