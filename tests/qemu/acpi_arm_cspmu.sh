@@ -40,16 +40,6 @@ frame() {
 add_node() { modprobe cspmu_apmt_fixture page0=$p0 "$@"; }
 del_node() { rmmod cspmu_apmt_fixture; }
 node_dev() { basename $(ls -d /sys/bus/platform/devices/arm-cs-arch-pmu.* | head -1); }
-wait_for() {
-	local i=0
-	while [ $i -lt 100 ]; do
-		[ -e $devices/$1 ] && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	echo "no PMU $1; there are: $(ls $devices)"
-	return 1
-}
 refused() { # PATTERN: the node's device has no driver and the log says why
 	local dev
 	dev=$(node_dev)
@@ -69,7 +59,7 @@ while [ ! -d $drv ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 # --- Names by node type, processor affinity ---
 frame $BASELINE_CFGR $UNKNOWN_IIDR
 check "memory-controller node on processor UID 2" add_node type=0 affinity=2
-check "is arm_cspmu_mc_0" wait_for arm_cspmu_mc_0
+check "is arm_cspmu_mc_0" wait_for_pmus arm_cspmu_mc_0
 expect_eq "mc: identifier is PMIIDR in hex, as upstream" 4200abc "$(cat $devices/arm_cspmu_mc_0/identifier)"
 expect_eq "mc: associated_cpus is the CPU with that UID" 2 \
 	"$(cat $devices/arm_cspmu_mc_0/associated_cpus)"
@@ -93,23 +83,23 @@ check "removing the node removes the PMU" sh -c "rmmod cspmu_apmt_fixture && [ !
 # Numbers count up per type, as upstream's do, across removals.
 frame $BASELINE_CFGR $UNKNOWN_IIDR
 add_node type=0 affinity=0
-check "a second memory-controller node is arm_cspmu_mc_1" wait_for arm_cspmu_mc_1
+check "a second memory-controller node is arm_cspmu_mc_1" wait_for_pmus arm_cspmu_mc_1
 del_node
 for t in 1:smmu 2:pcie 4:cache; do
 	frame $BASELINE_CFGR $UNKNOWN_IIDR
 	add_node type=${t%%:*} affinity=1
-	check "type ${t%%:*} node is arm_cspmu_${t#*:}_0" wait_for arm_cspmu_${t#*:}_0
+	check "type ${t%%:*} node is arm_cspmu_${t#*:}_0" wait_for_pmus arm_cspmu_${t#*:}_0
 	del_node
 done
 frame $BASELINE_CFGR $UNKNOWN_IIDR
 add_node type=3 hid=ABCD0001 uid=7 affinity=3
-check "an ACPI-device node is named by its _HID and _UID" wait_for arm_cspmu_acpi_ABCD0001_7
+check "an ACPI-device node is named by its _HID and _UID" wait_for_pmus arm_cspmu_acpi_ABCD0001_7
 del_node
 
 # --- The implementation ID replaces PMIIDR and chooses the backend ---
 frame $WIDE_CFGR $UNKNOWN_IIDR
 check "a node whose impl_id is NVIDIA's SCF" add_node type=4 impl_id=$SCF_IIDR affinity=0
-check "is nvidia_scf_pmu_0" wait_for nvidia_scf_pmu_0
+check "is nvidia_scf_pmu_0" wait_for_pmus nvidia_scf_pmu_0
 check "the NVIDIA backend was loaded for it" module_loaded nvidia_cspmu
 expect_eq "its identifier is the node's impl_id" 2cf0036b "$(cat $devices/nvidia_scf_pmu_0/identifier)"
 check "the log says the node overrides PMIIDR" \
@@ -121,7 +111,7 @@ check "the backend unloads once its PMU is gone" rmmod nvidia_cspmu
 # --- Dual page and atomic 64-bit access: counters in page 1 ---
 frame $WIDE_CFGR $UNKNOWN_IIDR
 check "dual-page node with atomic access" add_node type=0 flags=5 page1=$p1 affinity=1
-check "is registered" wait_for arm_cspmu_mc_2
+check "is registered" wait_for_pmus arm_cspmu_mc_2
 perf_bg arm_cspmu_mc_2/event=0x3/
 wait_enabled $p0
 expect_eq "dual page: the 64-bit counter in page 1 starts at half range" 0x7fffffff \
@@ -141,7 +131,7 @@ check "the ACPI device's frame is inside the ivshmem BAR" \
 frame $WIDE_CFGR $PCIE_TGT_IIDR
 add_node type=3 hid=ARMT0001 uid=3 affinity=0
 tgt=nvidia_pcie_tgt_pmu_0_rc_5
-check "PCIe-TGT named by the instance_id of its ACPI device's _DSD" wait_for $tgt
+check "PCIe-TGT named by the instance_id of its ACPI device's _DSD" wait_for_pmus $tgt
 perf_bg $tgt/rd_req,dst_rp_mask=0x3,dst_addr_en=1,dst_addr_base=0x123456789000,dst_addr_mask=0xfffffffff000/
 check "pcie_tgt: PMCR.E set while counting" wait_enabled $p0
 expect_eq "pcie_tgt: PMEVFILT2R0 has the ports and address filter 0" 0x103 "$(r32 $((p0 + 0x800)))"

@@ -15,19 +15,6 @@ fixture=./cspmu_fixture
 field() { awk -v l="$1" -v f="$2" '$1 == l { print $f }' $fixture; }
 pmus() { awk '!/^#/ && $2 != "-" { print $2 }' $fixture; }
 
-# Probing runs after modprobe returns (from a work item): wait for the PMUs.
-wait_for() {
-	local i=0 n
-	while [ $i -lt 200 ]; do
-		for n in "$@"; do [ -e $devices/$n ] || break; done
-		[ -e $devices/$n ] && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	echo "missing: $(for n in "$@"; do [ -e $devices/$n ] || echo $n; done)"
-	return 1
-}
-
 unload_all() {
 	local d i=0
 	# The driver's bind files appear only once every device was probed.
@@ -43,7 +30,7 @@ unload_all() {
 
 # --- Backends by PMIIDR ---
 check "modprobe arm_cspmu_module" modprobe arm_cspmu_module
-check "every PMU is registered" wait_for $(pmus)
+check "every PMU is registered" wait_for_pmus $(pmus)
 check "the NVIDIA backend was loaded for its PMIIDRs" module_loaded nvidia_cspmu
 check "the Ampere backend was loaded for its PMIIDR" sh -c "lsmod | grep -q ^ampere_cspmu || { lsmod; ls $devices; false; }"
 expect_eq "the core holds the backend while its PMUs exist" 10 \
@@ -204,20 +191,20 @@ mkdir -p /etc/modprobe.d
 echo "install nvidia_cspmu /bin/false" >/etc/modprobe.d/armature-test.conf
 check "modprobe arm_cspmu_module without an NVIDIA backend" modprobe arm_cspmu_module
 check "NVIDIA's PMUs come up as arm_cspmu_0..9, the unknown one as 10" \
-	wait_for arm_cspmu_0 arm_cspmu_9 arm_cspmu_10 ampere_mcu_pmu_0
+	wait_for_pmus arm_cspmu_0 arm_cspmu_9 arm_cspmu_10 ampere_mcu_pmu_0
 check "the log says why" sh -c "dmesg | grep -q '70000000.pmu: PMIIDR 0x2cf0036b: backend nvidia_cspmu not available'"
 rm /etc/modprobe.d/armature-test.conf
 check "the backend loaded by hand" modprobe nvidia_cspmu
 expect_eq "is not used by bound PMUs" 2cf0036b "$(cat $devices/arm_cspmu_0/identifier)"
 check "until the device is rebound" sh -c "echo 70000000.pmu >$drv/unbind && echo 70000000.pmu >$drv/bind"
-check "then it is NVIDIA's SCF PMU" wait_for nvidia_scf_pmu_0
+check "then it is NVIDIA's SCF PMU" wait_for_pmus nvidia_scf_pmu_0
 check "unload" unload_all
 
 # --- 100 load/unload cycles (kmemleak scans after the scripts) ---
 cycle() {
 	for i in $(seq 100); do
 		modprobe arm_cspmu_module || return 1
-		wait_for $(pmus) >/dev/null || { echo "cycle $i"; return 1; }
+		wait_for_pmus $(pmus) >/dev/null || { echo "cycle $i"; return 1; }
 		unload_all || return 1
 	done
 }

@@ -60,6 +60,20 @@ end_suite() {
 
 module_loaded() { [ -d "/sys/module/$1" ]; }
 
+# wait_for_pmus NAME...: until every perf PMU NAME is registered (up to 10 s;
+# drivers may probe after modprobe returns). Names the missing ones.
+wait_for_pmus() {
+	local i=0 n
+	while [ $i -lt 200 ]; do
+		for n in "$@"; do [ -e /sys/bus/event_source/devices/$n ] || break; done
+		[ -e /sys/bus/event_source/devices/$n ] && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "missing: $(for n in "$@"; do [ -e /sys/bus/event_source/devices/$n ] || echo $n; done)"
+	return 1
+}
+
 # Registers of the RAM-backed PMUs, through /dev/mem (iomem=relaxed).
 r32() { printf '0x%x' $(devmem "$1" 32); }
 w32() { devmem "$1" 32 "$2"; }
