@@ -7,7 +7,8 @@
 // defines  extern "C" void kcpp_test_suite_name(struct kunit *), which a C
 // glue file lists with KUNIT_CASE(). A failed expectation is reported at the
 // C++ file and line, with both values. KCPP_ASSERT_* also ends the test
-// (by returning: C++ objects are destroyed as usual).
+// (by returning: C++ objects are destroyed as usual). KCPP_FAIL(fmt, ...)
+// fails with a message of the test's own.
 #pragma once
 
 #include <kcpp/abi.h>
@@ -62,5 +63,6 @@ inline bool expect_true(kunit *test, const char *file, int line, const char *tex
 #define KCPP_EXPECT_NE(A, B) ::kcpp::test::expect_eq(kcpp_test_, __FILE__, __LINE__, #A, #B, (A), (B), false)
 #define KCPP_EXPECT_TRUE(C) ::kcpp::test::expect_true(kcpp_test_, __FILE__, __LINE__, #C, (C), true)
 #define KCPP_EXPECT_FALSE(C) ::kcpp::test::expect_true(kcpp_test_, __FILE__, __LINE__, #C, (C), false)
+#define KCPP_FAIL(...) kcpp_kunit_fail(kcpp_test_, __FILE__, __LINE__, __VA_ARGS__)
 #define KCPP_ASSERT_EQ(A, B) do { if (!KCPP_EXPECT_EQ(A, B)) return; } while (0)
 #define KCPP_ASSERT_TRUE(C) do { if (!KCPP_EXPECT_TRUE(C)) return; } while (0)
