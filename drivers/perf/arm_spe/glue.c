@@ -1,0 +1,696 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arm_spe_pmu: the kernel objects of an SPE PMU, the platform driver and
+ * the simulator's per-CPU timers; every decision is in pmu.cpp.
+ */
+#include <linux/cpuhotplug.h>
+#include <linux/cpumask.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/irq_work.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/perf_event.h>
+#include <linux/perf/arm_pmu.h>
+#include <linux/platform_device.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <asm/irq_regs.h>
+#include <asm/mmu.h>
+#include <kcpp/glue.h>
+
+#include "spe.h"
+
+#define DRVNAME "arm_spe_pmu"
+/* How often a simulated CPU's model catches up with the time it ran. */
+#define SIM_TICK_NS (1 * NSEC_PER_MSEC)
+
+struct armature_spe_cpu {
+	struct perf_output_handle handle;
+	struct armature_spe *spe;
+	struct hrtimer sim_timer;
+	u64 sim_last_ns;
+};
+
+struct armature_spe {
+	struct pmu pmu;
+	struct device *dev;
+	void *core;
+	struct armature_spe_cpu __percpu *cpus;
+	cpumask_t supported_cpus;
+	int irq;
+	struct hlist_node cpuhp_node;
+	struct dev_ext_attribute *cap_attrs;
+	struct dev_ext_attribute *format_attrs;
+	struct attribute **cap_list;
+	struct attribute **format_list;
+	struct attribute_group caps_group;
+	struct attribute_group format_group;
+	const struct attribute_group *groups[4];
+	u64 sim_word; /* what the simulated kernel loads and stores access */
+};
+
+static_assert(ARMATURE_SPE_HES_STOPPED == PERF_HES_STOPPED);
+static_assert(ARMATURE_SPE_HES_UPTODATE == PERF_HES_UPTODATE);
+static_assert(ARMATURE_SPE_EF_START == PERF_EF_START);
+static_assert(ARMATURE_SPE_EF_RELOAD == PERF_EF_RELOAD);
+static_assert(ARMATURE_SPE_EF_UPDATE == PERF_EF_UPDATE);
+static_assert(ARMATURE_SPE_AUX_FLAG_TRUNCATED == PERF_AUX_FLAG_TRUNCATED);
+
+static enum cpuhp_state spe_cpuhp_state;
+
+static struct armature_spe_sim_params sim_params;
+module_param_named(simulate, sim_params.simulate, bool, 0444);
+MODULE_PARM_DESC(simulate, "Profile with a simulated SPE (a test model for machines without SPE)");
+module_param_named(sim_pmsver, sim_params.pmsver, uint, 0444);
+MODULE_PARM_DESC(sim_pmsver, "Simulated ID_AA64DFR0_EL1.PMSVer (0: 3, SPEv1p2)");
+module_param_named(sim_pmbidr, sim_params.pmbidr, ullong, 0444);
+MODULE_PARM_DESC(sim_pmbidr, "Simulated PMBIDR_EL1 (0: byte alignment)");
+module_param_named(sim_pmsidr, sim_params.pmsidr, ullong, 0444);
+MODULE_PARM_DESC(sim_pmsidr, "Simulated PMSIDR_EL1 (0: filters, 64-byte records, interval 4096)");
+module_param_named(sim_ops_per_us, sim_params.ops_per_us, uint, 0444);
+MODULE_PARM_DESC(sim_ops_per_us, "Operations a simulated CPU executes per microsecond (0: 100)");
+
+static int spe_sim_inject_set(const char *value, const struct kernel_param *kp)
+{
+	return armature_spe_sim_inject(value);
+}
+
+static const struct kernel_param_ops spe_sim_inject_ops = {
+	.set = spe_sim_inject_set,
+};
+module_param_cb(sim_inject, &spe_sim_inject_ops, NULL, 0200);
+MODULE_PARM_DESC(sim_inject,
+		 "Simulated fault at the next record: stage1_fault, unknown_code, data_loss, collision");
+
+static struct armature_spe *to_spe(struct pmu *pmu)
+{
+	return container_of(pmu, struct armature_spe, pmu);
+}
+
+static struct armature_spe *dev_to_spe(struct device *dev)
+{
+	return to_spe(dev_get_drvdata(dev));
+}
+
+/* perf callbacks */
+
+static int spe_event_init(struct perf_event *event)
+{
+	return armature_spe_event_init(to_spe(event->pmu), event);
+}
+
+static int spe_add(struct perf_event *event, int flags)
+{
+	return armature_spe_add(to_spe(event->pmu), event, flags);
+}
+
+static void spe_stop(struct perf_event *event, int flags)
+{
+	armature_spe_stop(to_spe(event->pmu), event, flags);
+}
+
+static void spe_del(struct perf_event *event, int flags)
+{
+	spe_stop(event, PERF_EF_UPDATE);
+}
+
+static void spe_start(struct perf_event *event, int flags)
+{
+	armature_spe_start(to_spe(event->pmu), event, flags);
+}
+
+/* Samples go to the AUX area; there is no count to read. */
+static void spe_read(struct perf_event *event)
+{
+}
+
+static int spe_check_period(struct perf_event *event, u64 period)
+{
+	return armature_spe_check_period(to_spe(event->pmu), event, period);
+}
+
+static void *spe_setup_aux(struct perf_event *event, void **pages, int nr_pages, bool snapshot)
+{
+	return armature_spe_setup_aux(to_spe(event->pmu), event, pages, nr_pages, snapshot);
+}
+
+static irqreturn_t spe_irq(int irq, void *dev_id)
+{
+	struct armature_spe_cpu *cpu = dev_id;
+
+	return IRQ_RETVAL(armature_spe_handle_irq_local(cpu->spe));
+}
+
+/* Accessors */
+
+void *armature_spe_core(struct armature_spe *s)
+{
+	return READ_ONCE(s->core);
+}
+
+void armature_spe_set_core(struct armature_spe *s, void *core)
+{
+	WRITE_ONCE(s->core, core);
+}
+
+bool armature_spe_kernel_unmapped_at_el0(void)
+{
+	return arm64_kernel_unmapped_at_el0();
+}
+
+bool armature_spe_pid_in_contextidr(void)
+{
+	return IS_ENABLED(CONFIG_PID_IN_CONTEXTIDR);
+}
+
+int armature_spe_allow_kernel(void)
+{
+	return perf_allow_kernel();
+}
+
+int armature_spe_call_on_supported_cpu(struct armature_spe *s, void (*fn)(void *), void *arg)
+{
+	return smp_call_function_any(&s->supported_cpus, fn, arg, 1);
+}
+
+int armature_spe_this_cpu(void)
+{
+	return smp_processor_id();
+}
+
+unsigned int armature_spe_nr_cpu_ids(void)
+{
+	return nr_cpu_ids;
+}
+
+bool armature_spe_cpu_supported(struct armature_spe *s, int cpu)
+{
+	return cpumask_test_cpu(cpu, &s->supported_cpus);
+}
+
+int armature_spe_get_ppi(struct armature_spe *s)
+{
+	int irq = platform_get_irq(to_platform_device(s->dev), 0);
+
+	if (irq < 0)
+		return -ENXIO;
+	if (!irq_is_percpu(irq)) {
+		dev_err(s->dev, "expected a PPI but got SPI %d\n", irq);
+		return -EINVAL;
+	}
+	if (irq_get_percpu_devid_partition(irq, &s->supported_cpus)) {
+		dev_err(s->dev, "cannot get the CPUs of PPI %d\n", irq);
+		return -EINVAL;
+	}
+	s->irq = irq;
+	return 0;
+}
+
+void armature_spe_enable_irq_local(struct armature_spe *s)
+{
+	enable_percpu_irq(s->irq, IRQ_TYPE_NONE);
+}
+
+void armature_spe_disable_irq_local(struct armature_spe *s)
+{
+	disable_percpu_irq(s->irq);
+}
+
+void armature_spe_event_get(struct armature_spe *s, struct perf_event *event,
+			    struct armature_spe_event_info *info)
+{
+	info->config = event->attr.config;
+	info->config1 = event->attr.config1;
+	info->config2 = event->attr.config2;
+	info->config3 = event->attr.config3;
+	info->sample_period = event->attr.sample_period;
+	info->cpu = event->cpu;
+	info->matches_type = event->attr.type == s->pmu.type;
+	info->freq = event->attr.freq;
+	info->exclude_user = event->attr.exclude_user;
+	info->exclude_kernel = event->attr.exclude_kernel;
+	info->exclude_idle = event->attr.exclude_idle;
+}
+
+int armature_spe_event_state(struct perf_event *event)
+{
+	return event->hw.state;
+}
+
+void armature_spe_event_set_state(struct perf_event *event, int state)
+{
+	event->hw.state = state;
+}
+
+unsigned int armature_spe_event_flags(struct perf_event *event)
+{
+	return event->hw.flags & PERF_EVENT_FLAG_ARCH;
+}
+
+void armature_spe_event_set_flags(struct perf_event *event, unsigned int flags)
+{
+	event->hw.flags = (event->hw.flags & ~PERF_EVENT_FLAG_ARCH) | (flags & PERF_EVENT_FLAG_ARCH);
+}
+
+void armature_spe_event_set_sample_period(struct perf_event *event, u64 period)
+{
+	event->hw.sample_period = period;
+}
+
+u64 armature_spe_event_period_left(struct perf_event *event)
+{
+	return local64_read(&event->hw.period_left);
+}
+
+void armature_spe_event_set_period_left(struct perf_event *event, u64 left)
+{
+	local64_set(&event->hw.period_left, left);
+}
+
+unsigned long armature_spe_page_size(void)
+{
+	return PAGE_SIZE;
+}
+
+struct page *armature_spe_virt_to_page(void *addr)
+{
+	return virt_to_page(addr);
+}
+
+void *armature_spe_vmap(struct page **pages, unsigned int nr_pages)
+{
+	return vmap(pages, nr_pages, VM_MAP, PAGE_KERNEL);
+}
+
+void armature_spe_vunmap(void *addr)
+{
+	vunmap(addr);
+}
+
+void armature_spe_fill(void *addr, u8 byte, u64 len)
+{
+	memset(addr, byte, len);
+}
+
+static struct perf_output_handle *spe_handle(struct armature_spe *s)
+{
+	return &this_cpu_ptr(s->cpus)->handle;
+}
+
+void *armature_spe_aux_begin_local(struct armature_spe *s, struct perf_event *event)
+{
+	return perf_aux_output_begin(spe_handle(s), event);
+}
+
+void *armature_spe_aux_active_local(struct armature_spe *s)
+{
+	return perf_get_aux(spe_handle(s));
+}
+
+struct perf_event *armature_spe_aux_event_local(struct armature_spe *s)
+{
+	struct perf_output_handle *handle = spe_handle(s);
+
+	return perf_get_aux(handle) ? handle->event : NULL;
+}
+
+void armature_spe_aux_state_local(struct armature_spe *s, struct armature_spe_handle_state *h)
+{
+	struct perf_output_handle *handle = spe_handle(s);
+
+	h->head = handle->head;
+	h->size = handle->size;
+	h->wakeup = handle->wakeup;
+	h->aux_flags = handle->aux_flags;
+}
+
+void armature_spe_aux_skip_local(struct armature_spe *s, u64 len)
+{
+	perf_aux_output_skip(spe_handle(s), len);
+}
+
+void armature_spe_aux_flag_local(struct armature_spe *s, u64 flags)
+{
+	perf_aux_output_flag(spe_handle(s), flags);
+}
+
+void armature_spe_aux_set_head_local(struct armature_spe *s, u64 head)
+{
+	spe_handle(s)->head = head;
+}
+
+void armature_spe_aux_end_local(struct armature_spe *s, u64 size)
+{
+	perf_aux_output_end(spe_handle(s), size);
+}
+
+void armature_spe_irq_work_run(void)
+{
+	irq_work_run();
+}
+
+/* The simulator */
+
+static enum hrtimer_restart spe_sim_timer(struct hrtimer *timer)
+{
+	struct armature_spe_cpu *cpu = container_of(timer, struct armature_spe_cpu, sim_timer);
+	struct pt_regs *regs = get_irq_regs();
+	u64 now = ktime_get_ns();
+	struct armature_spe_sim_context ctx = {
+		.pc = instruction_pointer(regs),
+		.sp = user_stack_pointer(regs),
+		.user = user_mode(regs),
+		.pid = task_pid_nr(current),
+		.elapsed_ns = now - cpu->sim_last_ns,
+		.data_va = (unsigned long)&cpu->spe->sim_word,
+		.data_pa = virt_to_phys(&cpu->spe->sim_word),
+	};
+
+	cpu->sim_last_ns = now;
+	if (!armature_spe_sim_tick_local(cpu->spe, &ctx))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(SIM_TICK_NS));
+	return HRTIMER_RESTART;
+}
+
+void armature_spe_sim_kick_local(struct armature_spe *s)
+{
+	struct armature_spe_cpu *cpu = this_cpu_ptr(s->cpus);
+
+	/* Running or queued: it goes on while the model profiles. */
+	if (hrtimer_active(&cpu->sim_timer))
+		return;
+	cpu->sim_last_ns = ktime_get_ns();
+	hrtimer_start(&cpu->sim_timer, ns_to_ktime(SIM_TICK_NS), HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/* Hotplug */
+
+static int spe_cpu_startup(unsigned int cpu, struct hlist_node *node)
+{
+	armature_spe_cpu_starting(hlist_entry(node, struct armature_spe, cpuhp_node), cpu);
+	return 0;
+}
+
+static int spe_cpu_teardown(unsigned int cpu, struct hlist_node *node)
+{
+	struct armature_spe *s = hlist_entry(node, struct armature_spe, cpuhp_node);
+
+	armature_spe_cpu_stopping(s, cpu);
+	/* Runs on the CPU going down: its timer must not migrate. */
+	hrtimer_cancel(&this_cpu_ptr(s->cpus)->sim_timer);
+	return 0;
+}
+
+/* sysfs */
+
+static u64 spe_cap_value(struct device *dev, struct device_attribute *attr)
+{
+	struct armature_spe *s = dev_to_spe(dev);
+
+	return armature_spe_cap(s, container_of(attr, struct dev_ext_attribute, attr) - s->cap_attrs);
+}
+
+static ssize_t spe_cap_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", spe_cap_value(dev, attr));
+}
+
+static ssize_t spe_cap_hex_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "0x%llx\n", spe_cap_value(dev, attr));
+}
+
+static ssize_t spe_format_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", (const char *)container_of(attr, struct dev_ext_attribute,
+								  attr)->var);
+}
+
+static umode_t spe_format_is_visible(struct kobject *kobj, struct attribute *attr, int i)
+{
+	return armature_spe_format_visible(dev_to_spe(kobj_to_dev(kobj)), i) ? attr->mode : 0;
+}
+
+int armature_spe_alloc_attrs(struct armature_spe *s, unsigned int caps, unsigned int formats)
+{
+	s->cap_attrs = devm_kcalloc(s->dev, caps, sizeof(*s->cap_attrs), GFP_KERNEL);
+	s->cap_list = devm_kcalloc(s->dev, caps + 1, sizeof(*s->cap_list), GFP_KERNEL);
+	s->format_attrs = devm_kcalloc(s->dev, formats, sizeof(*s->format_attrs), GFP_KERNEL);
+	s->format_list = devm_kcalloc(s->dev, formats + 1, sizeof(*s->format_list), GFP_KERNEL);
+	if (!s->cap_attrs || !s->cap_list || !s->format_attrs || !s->format_list)
+		return -ENOMEM;
+	return 0;
+}
+
+static void spe_init_attr(struct dev_ext_attribute *a, struct attribute **list, const char *name,
+			  ssize_t (*show)(struct device *, struct device_attribute *, char *),
+			  void *var)
+{
+	sysfs_attr_init(&a->attr.attr);
+	a->attr.attr.name = name;
+	a->attr.attr.mode = 0444;
+	a->attr.show = show;
+	a->var = var;
+	*list = &a->attr.attr;
+}
+
+void armature_spe_set_cap_attr(struct armature_spe *s, unsigned int i, const char *name, bool hex)
+{
+	spe_init_attr(&s->cap_attrs[i], &s->cap_list[i], name, hex ? spe_cap_hex_show : spe_cap_show,
+		      NULL);
+}
+
+void armature_spe_set_format_attr(struct armature_spe *s, unsigned int i, const char *name,
+				  const char *spec)
+{
+	spe_init_attr(&s->format_attrs[i], &s->format_list[i], name, spe_format_show, (void *)spec);
+}
+
+static ssize_t cpumask_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return cpumap_print_to_pagebuf(true, buf, &dev_to_spe(dev)->supported_cpus);
+}
+static DEVICE_ATTR_RO(cpumask);
+
+static ssize_t simulated_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "1\n");
+}
+static DEVICE_ATTR_RO(simulated);
+
+static umode_t spe_pmu_attr_is_visible(struct kobject *kobj, struct attribute *attr, int i)
+{
+	return armature_spe_attr_visible(dev_to_spe(kobj_to_dev(kobj)), i) ? attr->mode : 0;
+}
+
+static struct attribute *spe_pmu_attrs[] = {
+	&dev_attr_cpumask.attr,
+	&dev_attr_simulated.attr,
+	NULL,
+};
+
+static const struct attribute_group spe_pmu_group = {
+	.attrs = spe_pmu_attrs,
+	.is_visible = spe_pmu_attr_is_visible,
+};
+
+/* Registration */
+
+static atomic_t spe_pmu_index = ATOMIC_INIT(-1);
+
+static void spe_init_cpus(struct armature_spe *s)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct armature_spe_cpu *c = per_cpu_ptr(s->cpus, cpu);
+
+		c->spe = s;
+		hrtimer_init(&c->sim_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+		c->sim_timer.function = spe_sim_timer;
+	}
+}
+
+int armature_spe_register(struct armature_spe *s)
+{
+	char *name = devm_kasprintf(s->dev, GFP_KERNEL, "arm_spe_%d",
+				    atomic_inc_return(&spe_pmu_index));
+	int ret;
+
+	if (!name)
+		return -ENOMEM;
+	s->caps_group = (struct attribute_group){ .name = "caps", .attrs = s->cap_list };
+	s->format_group = (struct attribute_group){
+		.name = "format",
+		.attrs = s->format_list,
+		.is_visible = spe_format_is_visible,
+	};
+	s->groups[0] = &spe_pmu_group;
+	s->groups[1] = &s->caps_group;
+	s->groups[2] = &s->format_group;
+	s->pmu = (struct pmu){
+		.module = THIS_MODULE,
+		.parent = s->dev,
+		.capabilities = PERF_PMU_CAP_EXCLUSIVE | PERF_PMU_CAP_ITRACE,
+		.attr_groups = s->groups,
+		/* Per-task events get sched in/out, as for any AUX PMU. */
+		.task_ctx_nr = perf_sw_context,
+		.event_init = spe_event_init,
+		.add = spe_add,
+		.del = spe_del,
+		.start = spe_start,
+		.stop = spe_stop,
+		.read = spe_read,
+		.check_period = spe_check_period,
+		.setup_aux = spe_setup_aux,
+		.free_aux = armature_spe_free_aux,
+	};
+	ret = request_percpu_irq(s->irq, spe_irq, DRVNAME, s->cpus);
+	if (ret) {
+		dev_err(s->dev, "cannot request PPI %d: %d\n", s->irq, ret);
+		return ret;
+	}
+	ret = cpuhp_state_add_instance(spe_cpuhp_state, &s->cpuhp_node);
+	if (ret)
+		goto free_irq;
+	ret = perf_pmu_register(&s->pmu, name, -1);
+	if (ret)
+		goto remove_instance;
+	return 0;
+
+remove_instance:
+	cpuhp_state_remove_instance(spe_cpuhp_state, &s->cpuhp_node);
+free_irq:
+	free_percpu_irq(s->irq, s->cpus);
+	return ret;
+}
+
+void armature_spe_unregister(struct armature_spe *s)
+{
+	perf_pmu_unregister(&s->pmu);
+	cpuhp_state_remove_instance(spe_cpuhp_state, &s->cpuhp_node);
+	free_percpu_irq(s->irq, s->cpus);
+}
+
+/* Logging */
+
+#define SPE_LOG(fn, s, fmt)                                                    \
+	do {                                                                   \
+		struct va_format vaf = { .fmt = fmt };                         \
+		va_list args;                                                  \
+		va_start(args, fmt);                                           \
+		vaf.va = &args;                                                \
+		fn((s)->dev, "%pV", &vaf);                                     \
+		va_end(args);                                                  \
+	} while (0)
+
+void armature_spe_err(struct armature_spe *s, const char *fmt, ...)
+{
+	SPE_LOG(dev_err, s, fmt);
+}
+
+void armature_spe_warn(struct armature_spe *s, const char *fmt, ...)
+{
+	SPE_LOG(dev_warn, s, fmt);
+}
+
+void armature_spe_info(struct armature_spe *s, const char *fmt, ...)
+{
+	SPE_LOG(dev_info, s, fmt);
+}
+
+void armature_spe_err_ratelimited(const char *fmt, ...)
+{
+	struct va_format vaf = { .fmt = fmt };
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.va = &args;
+	pr_err_ratelimited("%pV", &vaf);
+	va_end(args);
+}
+
+/* The platform driver */
+
+static void spe_free_cpus(void *cpus)
+{
+	free_percpu(cpus);
+}
+
+static int spe_probe(struct platform_device *pdev)
+{
+	struct armature_spe *s = devm_kzalloc(&pdev->dev, sizeof(*s), GFP_KERNEL);
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	s->dev = &pdev->dev;
+	s->cpus = alloc_percpu(struct armature_spe_cpu);
+	if (!s->cpus)
+		return -ENOMEM;
+	ret = devm_add_action_or_reset(&pdev->dev, spe_free_cpus, s->cpus);
+	if (ret)
+		return ret;
+	spe_init_cpus(s);
+	platform_set_drvdata(pdev, &s->pmu);
+	return armature_spe_probe(s, &sim_params);
+}
+
+static void spe_remove(struct platform_device *pdev)
+{
+	armature_spe_remove(dev_to_spe(&pdev->dev));
+}
+
+static const struct platform_device_id spe_ids[] = {
+	{ ARMV8_SPE_PDEV_NAME, 0 },
+	{ },
+};
+MODULE_DEVICE_TABLE(platform, spe_ids);
+
+static const struct of_device_id spe_of_match[] = {
+	{ .compatible = "arm,statistical-profiling-extension-v1" },
+	{ },
+};
+MODULE_DEVICE_TABLE(of, spe_of_match);
+
+static struct platform_driver spe_driver = {
+	.driver = {
+		.name = DRVNAME,
+		.of_match_table = spe_of_match,
+		/* A PMU in use cannot be unbound under perf's feet. */
+		.suppress_bind_attrs = true,
+	},
+	.probe = spe_probe,
+	.remove_new = spe_remove,
+	.id_table = spe_ids,
+};
+
+static int spe_init(void)
+{
+	int ret = cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN, "perf/arm/spe:online",
+					  spe_cpu_startup, spe_cpu_teardown);
+
+	if (ret < 0)
+		return ret;
+	spe_cpuhp_state = ret;
+	ret = platform_driver_register(&spe_driver);
+	if (ret)
+		cpuhp_remove_multi_state(spe_cpuhp_state);
+	return ret;
+}
+
+static void spe_exit(void)
+{
+	platform_driver_unregister(&spe_driver);
+	cpuhp_remove_multi_state(spe_cpuhp_state);
+}
+
+KCPP_MODULE_INIT_EXIT(spe_init, spe_exit);
+MODULE_DESCRIPTION("armature: Arm Statistical Profiling Extension perf PMU");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(KCPP);

@@ -1,0 +1,743 @@
+// SPDX-License-Identifier: GPL-2.0
+// arm_spe_pmu: the Statistical Profiling Extension as a perf AUX PMU.
+//
+// Each CPU profiles into the AUX area of the event running on it: the
+// hardware writes records from PMBPTR up to PMBLIMITR and raises the
+// buffer-management PPI when it stops (limit reached, fault). Where a session
+// may write comes from buffer.hpp, what an event asks for from config.hpp,
+// what a stop means from syndrome.hpp; this file sequences the registers.
+// With simulate=1 the registers are a per-CPU model (sim/model.hpp) driven by
+// a timer in the glue, for machines without SPE (QEMU).
+#include <kcpp/alloc.hpp>
+#include <kcpp/errno.hpp>
+#include <kcpp/result.hpp>
+#include <new>
+
+#include "buffer.hpp"
+#include "caps.hpp"
+#include "config.hpp"
+#include "hardware.hpp"
+#include "regs.hpp"
+#include "sim/model.hpp"
+#include "spe.h"
+#include "syndrome.hpp"
+
+namespace armature::spe {
+namespace {
+
+// hw.flags: whether event_init asked perf_allow_kernel(), and its answer.
+// start() rebuilds the registers from attr in whatever context it runs in,
+// so the opener's rights are those recorded at open.
+constexpr unsigned flag_kernel_asked = 1u << 0;
+constexpr unsigned flag_kernel_allowed = 1u << 1;
+
+// The simulated CPU when module parameters leave a value at 0.
+constexpr unsigned sim_default_pmsver = 3; // SPEv1p2: discard mode exists
+// FE, FT, FL, LDS; Interval 8 (4096, perf's default period); 64-byte records;
+// 12-bit counters. FnE stays 0: perf 6.1 warns about the config3 format.
+constexpr u64 sim_default_pmsidr = PMSIDR::FromValue(0)
+					   .set_fe(1)
+					   .set_ft(1)
+					   .set_fl(1)
+					   .set_lds(1)
+					   .set_interval(8)
+					   .set_maxsize(6)
+					   .set_countsize(2)
+					   .reg_value();
+constexpr u64 sim_default_pmbidr = 0; // byte-aligned records, usable at EL1
+constexpr unsigned sim_default_ops_per_us = 100;
+
+// A fault queued through the sim_inject parameter, taken by the first
+// profiling CPU to tick.
+constinit sim::Injection pending_injection = sim::Injection::none;
+
+// The mapped AUX area of an event.
+struct Buffer {
+	u8 *base;
+	Geometry geometry;
+};
+
+// Registers of this CPU: the CPU's own, or its simulated model.
+class Io {
+public:
+	explicit Io(sim::Model *model) : model_(model) {}
+
+	template <typename W>
+	W read(u32 id) const
+	{
+		return model_ ? model_->template read<W>(id) : hw::Cpu().template read<W>(id);
+	}
+	template <typename W>
+	void write(u32 id, W v)
+	{
+		if (model_)
+			model_->template write<W>(id, v);
+		else
+			hw::Cpu().template write<W>(id, v);
+	}
+
+private:
+	sim::Model *model_;
+};
+
+template <typename R>
+u64 get(Io &io)
+{
+	return R::Get().ReadFrom(io).reg_value();
+}
+
+template <typename R>
+void put(Io &io, u64 value)
+{
+	R::FromValue(value).WriteTo(io);
+}
+
+// perf's output handle of this CPU, as buffer.hpp's Output.
+class HandleOutput {
+public:
+	HandleOutput(armature_spe *s, const Buffer &buf) : s_(s), buf_(buf) {}
+
+	Handle handle() const
+	{
+		armature_spe_handle_state h;
+		armature_spe_aux_state_local(s_, &h);
+		return Handle{h.head, h.size, h.wakeup};
+	}
+	void pad(u64 offset, u64 len) { armature_spe_fill(buf_.base + offset, padding_byte, len); }
+	void skip(u64 len) { armature_spe_aux_skip_local(s_, len); }
+	void truncate()
+	{
+		armature_spe_aux_flag_local(s_, ARMATURE_SPE_AUX_FLAG_TRUNCATED);
+		armature_spe_aux_end_local(s_, 0);
+	}
+
+private:
+	armature_spe *s_;
+	const Buffer &buf_;
+};
+static_assert(Output<HandleOutput>);
+
+struct CapFile {
+	const char *name;
+	bool hex;
+};
+constexpr CapFile cap_files[] = {
+	{"arch_inst", false}, {"ernd", false}, {"count_size", false},
+	{"min_interval", false}, {"event_filter", true},
+};
+constexpr unsigned nr_format_fields = sizeof(format_fields) / sizeof(format_fields[0]);
+
+class Spe {
+public:
+	Spe(armature_spe *s, const Caps &caps, sim::Model *models, unsigned ops_per_us)
+		: s_(s), caps_(caps), models_(models), ops_per_us_(ops_per_us)
+	{
+	}
+	~Spe()
+	{
+		if (models_)
+			kcpp_kfree(models_);
+	}
+	Spe(const Spe &) = delete;
+	Spe &operator=(const Spe &) = delete;
+
+	const Caps &caps() const { return caps_; }
+	bool simulated() const { return models_ != nullptr; }
+
+	Io io() const { return Io(models_ ? &models_[armature_spe_this_cpu()] : nullptr); }
+
+	int event_init(perf_event *event)
+	{
+		armature_spe_event_info info;
+		armature_spe_event_get(s_, event, &info);
+		if (!info.matches_type)
+			return -ENOENT;
+		if (info.cpu >= 0 && !armature_spe_cpu_supported(s_, info.cpu))
+			return -ENOENT;
+		unsigned flags = 0;
+		auto programming = program(caps_, attr(info), armature_spe_pid_in_contextidr(), [&] {
+			const int ret = armature_spe_allow_kernel();
+			flags |= flag_kernel_asked | (ret ? 0 : flag_kernel_allowed);
+			return ret;
+		});
+		if (!programming)
+			return programming.code();
+		// Period 0 means perf's counting mode: sample at the minimum.
+		if (info.sample_period) {
+			if (const int ret = spe::check_period(caps_, info.sample_period))
+				return ret;
+		}
+		armature_spe_event_set_flags(event, flags);
+		return 0;
+	}
+
+	int add(perf_event *event, int flags)
+	{
+		if (!armature_spe_cpu_supported(s_, armature_spe_this_cpu()))
+			return -ENOENT;
+		armature_spe_event_set_state(event, ARMATURE_SPE_HES_STOPPED | ARMATURE_SPE_HES_UPTODATE);
+		if (flags & ARMATURE_SPE_EF_START) {
+			start(event, ARMATURE_SPE_EF_RELOAD);
+			if (armature_spe_event_state(event) & ARMATURE_SPE_HES_STOPPED)
+				return -EINVAL;
+		}
+		return 0;
+	}
+
+	void start(perf_event *event, int flags)
+	{
+		armature_spe_event_info info;
+		armature_spe_event_get(s_, event, &info);
+		const Programming p = programming(event, info);
+		Io io = this->io();
+
+		armature_spe_event_set_state(event, 0);
+		if (output_begin(event, p, io) < 0) {
+			stop(event, 0);
+			return;
+		}
+		put<PMSFCR>(io, p.pmsfcr);
+		put<PMSEVFR>(io, p.pmsevfr);
+		if (caps_.has(inv_filt_evt))
+			put<PMSNEVFR>(io, p.pmsnevfr);
+		put<PMSLATFR>(io, p.pmslatfr);
+		if (flags & ARMATURE_SPE_EF_RELOAD) {
+			const u64 period = info.sample_period ? info.sample_period : caps_.min_interval;
+			armature_spe_event_set_sample_period(event, interval(period));
+			put<PMSIRR>(io, pmsirr(p, period));
+			// The reload value is in place before the count it reloads.
+			hw::isb();
+			put<PMSICR>(io, armature_spe_event_period_left(event));
+		}
+		// Buffer, filters and interval in effect before sampling starts.
+		hw::isb();
+		put<PMSCR>(io, p.pmscr);
+		if (models_)
+			armature_spe_sim_kick_local(s_);
+	}
+
+	void stop(perf_event *event, int flags)
+	{
+		int state = armature_spe_event_state(event);
+		if (state & ARMATURE_SPE_HES_STOPPED)
+			return;
+		Io io = this->io();
+		disable_and_drain(io);
+		if (flags & ARMATURE_SPE_EF_UPDATE) {
+			// A context switch may stop a session whose fault is pending:
+			// the fault belongs to this buffer.
+			if (armature_spe_aux_active_local(s_)) {
+				if (end_session(io) == Action::spurious)
+					output_end(io);
+				else
+					put<PMBSR>(io, 0);
+			}
+			armature_spe_event_set_period_left(event, get<PMSICR>(io));
+			state |= ARMATURE_SPE_HES_UPTODATE;
+		}
+		armature_spe_event_set_state(event, state | ARMATURE_SPE_HES_STOPPED);
+	}
+
+	int check_period(u64 period) const { return spe::check_period(caps_, period); }
+
+	void *setup_aux(void **pages, int nr_pages, bool snapshot)
+	{
+		auto geometry = Geometry::make(u64(nr_pages), armature_spe_page_size(), caps_.records,
+					       snapshot);
+		if (!geometry)
+			return nullptr;
+		auto **list = static_cast<page **>(kcpp_kmalloc(sizeof(page *) * unsigned(nr_pages),
+								 kcpp::gfp::kernel));
+		if (!list)
+			return nullptr;
+		// perf may back the area with high-order pages; pages[] still
+		// lists every page of it.
+		for (int i = 0; i < nr_pages; i++)
+			list[i] = armature_spe_virt_to_page(pages[i]);
+		auto *base = static_cast<u8 *>(armature_spe_vmap(list, unsigned(nr_pages)));
+		kcpp_kfree(list);
+		if (!base)
+			return nullptr;
+		auto buf = kcpp::make<Buffer>(kcpp::gfp::kernel, base, geometry.value());
+		if (!buf)
+			armature_spe_vunmap(base);
+		return buf.release();
+	}
+
+	static void free_aux(void *data)
+	{
+		kcpp::Box<Buffer> buf(static_cast<Buffer *>(data));
+		armature_spe_vunmap(buf->base);
+	}
+
+	bool handle_irq_local()
+	{
+		perf_event *event = armature_spe_aux_event_local(s_);
+		if (!event)
+			return false;
+		Io io = this->io();
+		const Action action = end_session(io);
+		if (action == Action::spurious)
+			return false;
+		// Pending perf work first, such as the disable a truncation queued:
+		// it may already have stopped this event.
+		armature_spe_irq_work_run();
+		if (action == Action::fatal) {
+			// Off before PMBSR is cleared: clearing it restarts profiling.
+			disable_and_drain(io);
+		} else {
+			armature_spe_handle_state h;
+			armature_spe_aux_state_local(s_, &h);
+			if (!(h.aux_flags & ARMATURE_SPE_AUX_FLAG_TRUNCATED)) {
+				armature_spe_event_info info;
+				armature_spe_event_get(s_, event, &info);
+				if (output_begin(event, programming(event, info), io) < 0)
+					stop(event, ARMATURE_SPE_EF_UPDATE);
+				else
+					hw::isb(); // the new PMBPTR before PMBSR resumes
+			}
+		}
+		put<PMBSR>(io, 0);
+		return true;
+	}
+
+	// Hotplug and probe: this CPU's profiling off, its buffer forgotten.
+	void reset_local()
+	{
+		Io io = this->io();
+		disable_and_drain(io);
+		put<PMBPTR>(io, 0);
+		hw::isb();
+		put<PMBSR>(io, 0);
+		hw::isb();
+	}
+
+	bool sim_tick_local(const armature_spe_sim_context &ctx)
+	{
+		sim::Model &model = models_[armature_spe_this_cpu()];
+		if (!profiling(model))
+			return false;
+		const auto injection = __atomic_exchange_n(&pending_injection, sim::Injection::none,
+							   __ATOMIC_RELAXED);
+		if (injection != sim::Injection::none)
+			model.inject(injection);
+		sim::Operation op{};
+		op.pc = ctx.pc;
+		op.user = ctx.user;
+		// User operations "access" their stack; kernel ones a word of the
+		// simulator's, whose physical address is known.
+		op.data_va = ctx.user ? ctx.sp : ctx.data_va;
+		op.data_pa = ctx.data_pa;
+		op.has_pa = !ctx.user;
+		op.context_id = ctx.pid;
+		op.virtual_count = hw::virtual_count();
+		op.physical_count = hw::physical_count();
+		if (model.execute(ctx.elapsed_ns * ops_per_us_ / 1000, op))
+			handle_irq_local();
+		return profiling(model);
+	}
+
+	u64 cap(unsigned index) const
+	{
+		switch (index) {
+		case 0:
+			return caps_.has(arch_inst);
+		case 1:
+			return caps_.has(ernd);
+		case 2:
+			return caps_.counter_size;
+		case 3:
+			return caps_.min_interval;
+		default:
+			return caps_.event_filter;
+		}
+	}
+
+	bool format_visible(unsigned index) const
+	{
+		return index < nr_format_fields &&
+		       (caps_.features & format_fields[index].needs) == format_fields[index].needs;
+	}
+
+private:
+	static Attr attr(const armature_spe_event_info &info)
+	{
+		Attr a{};
+		a.config = info.config;
+		a.config1 = info.config1;
+		a.config2 = info.config2;
+		a.config3 = info.config3;
+		a.sample_period = info.sample_period;
+		a.freq = info.freq;
+		a.exclude_user = info.exclude_user;
+		a.exclude_kernel = info.exclude_kernel;
+		a.exclude_idle = info.exclude_idle;
+		return a;
+	}
+
+	// event_init accepted this event: the same rules give the same values.
+	Programming programming(perf_event *event, const armature_spe_event_info &info) const
+	{
+		const unsigned flags = armature_spe_event_flags(event);
+		auto p = program(caps_, attr(info), armature_spe_pid_in_contextidr(), [flags] {
+			return flags & flag_kernel_allowed ? 0 : -EACCES;
+		});
+		return p ? p.value() : Programming{};
+	}
+
+	static bool profiling(const sim::Model &model)
+	{
+		const auto pmscr = PMSCR::FromValue(model.read<u64>(PMSCR::base_offset));
+		const auto limit = PMBLIMITR::FromValue(model.read<u64>(PMBLIMITR::base_offset));
+		return (pmscr.e0spe() || pmscr.e1spe()) && limit.e();
+	}
+
+	// Starts a session in this CPU's handle: -EIO when there is no room
+	// (the handle is then ended) or no AUX area.
+	int output_begin(perf_event *event, const Programming &p, Io &io)
+	{
+		if (p.discard) {
+			PMBLIMITR::Get().set_fm(PMBLIMITR::fm_discard).set_e(1).WriteTo(io);
+			return 0;
+		}
+		auto *buf = static_cast<Buffer *>(armature_spe_aux_begin_local(s_, event));
+		if (!buf) {
+			// Profiling may have stopped on a fault: the limit goes anyway.
+			put<PMBLIMITR>(io, 0);
+			return -EIO;
+		}
+		HandleOutput out(s_, *buf);
+		auto window = next_window(buf->geometry, out);
+		if (!window) {
+			put<PMBLIMITR>(io, 0);
+			return -EIO;
+		}
+		if (buf->geometry.snapshot())
+			armature_spe_aux_set_head_local(s_, window.value().base);
+		put<PMBPTR>(io, u64(buf->base + window.value().base));
+		PMBLIMITR::Get()
+			.set_limit(u64(buf->base + window.value().limit) >> 12)
+			.set_e(1)
+			.WriteTo(io);
+		return 0;
+	}
+
+	// Hands perf what the hardware wrote since the session began.
+	void output_end(Io &io)
+	{
+		auto *buf = static_cast<Buffer *>(armature_spe_aux_active_local(s_));
+		armature_spe_handle_state h;
+		armature_spe_aux_state_local(s_, &h);
+		const u64 offset = get<PMBPTR>(io) - u64(buf->base);
+		const u64 size = offset - buf->geometry.offset(h.head);
+		if (buf->geometry.snapshot())
+			armature_spe_aux_set_head_local(s_, offset);
+		armature_spe_aux_end_local(s_, size);
+	}
+
+	// Why profiling stopped, with the session ended unless nothing is
+	// pending. A fault is reported once per rate-limit interval.
+	Action end_session(Io &io)
+	{
+		// Records in flight reach memory, aborts resolve, and the
+		// hardware's PMBPTR is visible to the reads below.
+		hw::psb_csync();
+		hw::dsb_nsh();
+		hw::isb();
+		const u64 pmbsr = get<PMBSR>(io);
+		const Syndrome syn = decode(pmbsr);
+		if (syn.action == Action::spurious)
+			return syn.action;
+		if (syn.aux_flags)
+			armature_spe_aux_flag_local(s_, syn.aux_flags);
+		if (syn.action == Action::fatal)
+			armature_spe_err_ratelimited(
+				"arm_spe_pmu: %s on CPU %d [PMBSR=0x%llx, PMBPTR=0x%llx, PMBLIMITR=0x%llx]\n",
+				describe(syn.fault), armature_spe_this_cpu(), (unsigned long long)pmbsr,
+				(unsigned long long)get<PMBPTR>(io),
+				(unsigned long long)get<PMBLIMITR>(io));
+		output_end(io);
+		return syn.action;
+	}
+
+	static void disable_and_drain(Io &io)
+	{
+		put<PMSCR>(io, 0);
+		hw::isb();          // no new samples
+		hw::psb_csync();    // sampled operations in flight written out
+		hw::dsb_nsh();      // and those writes complete
+		put<PMBLIMITR>(io, 0);
+		hw::isb();
+	}
+
+	armature_spe *s_;
+	Caps caps_;
+	sim::Model *models_;
+	unsigned ops_per_us_;
+};
+
+Spe *spe(armature_spe *s)
+{
+	return static_cast<Spe *>(armature_spe_core(s));
+}
+
+// What probe reads on one supported CPU, through that CPU's registers.
+struct IdRead {
+	sim::Model *models;
+	u64 dfr0, pmbidr, pmsidr, pmsevfr;
+};
+
+void read_ids(void *arg)
+{
+	auto &r = *static_cast<IdRead *>(arg);
+	Io io(r.models ? &r.models[armature_spe_this_cpu()] : nullptr);
+	r.dfr0 = get<ID_AA64DFR0>(io);
+	if (!ID_AA64DFR0::FromValue(r.dfr0).pmsver())
+		return; // the registers below do not exist
+	r.pmbidr = get<PMBIDR>(io);
+	r.pmsidr = get<PMSIDR>(io);
+	if (PMBIDR::FromValue(r.pmbidr).p())
+		return; // owned by a higher exception level: hands off
+	// Unimplemented event-filter bits read as zero.
+	put<PMSEVFR>(io, ~u64(0));
+	r.pmsevfr = get<PMSEVFR>(io);
+	put<PMSEVFR>(io, 0);
+}
+
+// One model per possible CPU, or null without simulate=1.
+kcpp::Result<sim::Model *> make_models(armature_spe *s, const armature_spe_sim_params &params)
+{
+	if (!params.simulate)
+		return static_cast<sim::Model *>(nullptr);
+	const unsigned nr = armature_spe_nr_cpu_ids();
+	auto *models = static_cast<sim::Model *>(kcpp_kmalloc(sizeof(sim::Model) * nr,
+							      kcpp::gfp::kernel));
+	if (!models)
+		return kcpp::Error(-ENOMEM);
+	const sim::IdRegisters ids{
+		params.pmsver ? params.pmsver : sim_default_pmsver,
+		params.pmbidr ? params.pmbidr : sim_default_pmbidr,
+		params.pmsidr ? params.pmsidr : sim_default_pmsidr,
+	};
+	for (unsigned cpu = 0; cpu < nr; cpu++)
+		new (&models[cpu]) sim::Model(ids, cpu + 1);
+	armature_spe_warn(s, "simulated SPE, a test model and not hardware: PMSVer %u, PMBIDR 0x%llx, PMSIDR 0x%llx\n",
+			  ids.pmsver, (unsigned long long)ids.pmbidr, (unsigned long long)ids.pmsidr);
+	return models;
+}
+
+// Reads the CPU's SPE description and makes the driver's object; the
+// models (if any) belong to it from here on, or are freed on failure.
+kcpp::Result<kcpp::Box<Spe>> make_spe(armature_spe *s, sim::Model *models, unsigned ops_per_us)
+{
+	IdRead ids{models, 0, 0, 0, 0};
+	int ret = armature_spe_call_on_supported_cpu(s, read_ids, &ids);
+	const ProbeReport report = probe_caps(ids.dfr0, ids.pmbidr, ids.pmsidr, ids.pmsevfr);
+	if (!ret && report.status != ProbeStatus::ok) {
+		armature_spe_err(s, "%s [%u]\n", describe(report.status), report.raw_field);
+		ret = -ENXIO;
+	}
+	kcpp::Box<Spe> core;
+	if (!ret) {
+		core = kcpp::make<Spe>(kcpp::gfp::kernel, s, report.caps, models, ops_per_us);
+		ret = core ? 0 : -ENOMEM;
+	}
+	if (ret) {
+		kcpp_kfree(models);
+		return kcpp::Error(ret);
+	}
+	if (report.interval_assumed)
+		armature_spe_warn(s, "unknown PMSIDR_EL1.Interval [%u]; assuming 4096\n",
+				  unsigned(PMSIDR::FromValue(ids.pmsidr).interval()));
+	if (report.count_size_assumed)
+		armature_spe_warn(s, "unknown PMSIDR_EL1.CountSize [%u]; assuming 12 bits\n",
+				  unsigned(PMSIDR::FromValue(ids.pmsidr).countsize()));
+	return core;
+}
+
+constexpr unsigned nr_cap_files = sizeof(cap_files) / sizeof(cap_files[0]);
+
+int set_attrs(armature_spe *s)
+{
+	if (int ret = armature_spe_alloc_attrs(s, nr_cap_files, nr_format_fields))
+		return ret;
+	for (unsigned i = 0; i < nr_cap_files; i++)
+		armature_spe_set_cap_attr(s, i, cap_files[i].name, cap_files[i].hex);
+	for (unsigned i = 0; i < nr_format_fields; i++)
+		armature_spe_set_format_attr(s, i, format_fields[i].name, format_fields[i].spec);
+	return 0;
+}
+
+struct InjectionName {
+	const char *name;
+	sim::Injection injection;
+};
+constexpr InjectionName injection_names[] = {
+	{"stage1_fault", sim::Injection::stage1_fault},
+	{"unknown_code", sim::Injection::unknown_code},
+	{"data_loss", sim::Injection::data_loss},
+	{"collision", sim::Injection::collision},
+};
+
+// A parameter's value, without the newline echo leaves.
+bool same_word(const char *value, const char *name)
+{
+	while (*name && *value == *name) {
+		value++;
+		name++;
+	}
+	return !*name && (!*value || (value[0] == '\n' && !value[1]));
+}
+
+kcpp::Result<sim::Injection> parse_injection(const char *value)
+{
+	for (const auto &entry : injection_names)
+		if (same_word(value, entry.name))
+			return entry.injection;
+	return kcpp::Error(-EINVAL);
+}
+
+// The simulated SPE, for the sim_inject parameter (one at most: the
+// simulator is a single device).
+constinit Spe *simulated_spe = nullptr;
+
+} // namespace
+} // namespace armature::spe
+
+using namespace armature::spe;
+
+extern "C" {
+
+int armature_spe_probe(armature_spe *s, const armature_spe_sim_params *params)
+{
+	// The buffer is a kernel virtual address, which the profiler cannot
+	// reach while the kernel is unmapped at EL0.
+	if (armature_spe_kernel_unmapped_at_el0()) {
+		armature_spe_err(s, "profiling buffer inaccessible with kernel page-table isolation; boot with kpti=off\n");
+		return -EPERM;
+	}
+	if (int ret = armature_spe_get_ppi(s))
+		return ret;
+	auto models = make_models(s, *params);
+	if (!models)
+		return models.code();
+	auto core = make_spe(s, models.value(),
+			     params->ops_per_us ? params->ops_per_us : sim_default_ops_per_us);
+	if (!core)
+		return core.code();
+	if (int ret = set_attrs(s))
+		return ret;
+	armature_spe_set_core(s, core.value().get());
+	if (int ret = armature_spe_register(s)) {
+		armature_spe_set_core(s, nullptr);
+		return ret;
+	}
+	const Caps &caps = core.value()->caps();
+	armature_spe_info(s, "probed SPEv1.%u [max_record_sz %u, align %u, features 0x%x]\n",
+			  caps.pmsver - 1, caps.records.max_size(), caps.records.align(), caps.features);
+	if (core.value()->simulated())
+		__atomic_store_n(&simulated_spe, core.value().get(), __ATOMIC_RELEASE);
+	(void)core.value().release();
+	return 0;
+}
+
+void armature_spe_remove(armature_spe *s)
+{
+	kcpp::Box<Spe> core(spe(s));
+	armature_spe_unregister(s);
+	if (core->simulated())
+		__atomic_store_n(&simulated_spe, nullptr, __ATOMIC_RELEASE);
+	armature_spe_set_core(s, nullptr);
+}
+
+void armature_spe_cpu_starting(armature_spe *s, unsigned int cpu)
+{
+	if (!armature_spe_cpu_supported(s, int(cpu)))
+		return;
+	spe(s)->reset_local();
+	armature_spe_enable_irq_local(s);
+}
+
+void armature_spe_cpu_stopping(armature_spe *s, unsigned int cpu)
+{
+	if (!armature_spe_cpu_supported(s, int(cpu)))
+		return;
+	armature_spe_disable_irq_local(s);
+	spe(s)->reset_local();
+}
+
+int armature_spe_event_init(armature_spe *s, perf_event *event)
+{
+	return spe(s)->event_init(event);
+}
+
+int armature_spe_add(armature_spe *s, perf_event *event, int flags)
+{
+	return spe(s)->add(event, flags);
+}
+
+void armature_spe_start(armature_spe *s, perf_event *event, int flags)
+{
+	spe(s)->start(event, flags);
+}
+
+void armature_spe_stop(armature_spe *s, perf_event *event, int flags)
+{
+	spe(s)->stop(event, flags);
+}
+
+int armature_spe_check_period(armature_spe *s, perf_event *, __u64 period)
+{
+	return spe(s)->check_period(period);
+}
+
+void *armature_spe_setup_aux(armature_spe *s, perf_event *, void **pages, int nr_pages,
+			     bool snapshot)
+{
+	return spe(s)->setup_aux(pages, nr_pages, snapshot);
+}
+
+void armature_spe_free_aux(void *buf)
+{
+	Spe::free_aux(buf);
+}
+
+bool armature_spe_handle_irq_local(armature_spe *s)
+{
+	Spe *core = spe(s);
+	return core && core->handle_irq_local();
+}
+
+__u64 armature_spe_cap(armature_spe *s, unsigned int index)
+{
+	return spe(s)->cap(index);
+}
+
+bool armature_spe_format_visible(armature_spe *s, unsigned int index)
+{
+	return spe(s)->format_visible(index);
+}
+
+bool armature_spe_attr_visible(armature_spe *s, unsigned int index)
+{
+	return index != 1 || spe(s)->simulated();
+}
+
+bool armature_spe_sim_tick_local(armature_spe *s, const armature_spe_sim_context *ctx)
+{
+	Spe *core = spe(s);
+	return core && core->sim_tick_local(*ctx);
+}
+
+int armature_spe_sim_inject(const char *what)
+{
+	const auto injection = parse_injection(what);
+	if (!injection)
+		return injection.code();
+	if (!__atomic_load_n(&simulated_spe, __ATOMIC_ACQUIRE))
+		return -ENODEV;
+	__atomic_store_n(&pending_injection, injection.value(), __ATOMIC_RELAXED);
+	return 0;
+}
+
+} // extern "C"
