@@ -1,0 +1,150 @@
+# arm_spe_pmu in the guest, on the SPE node tools/qemu/spe-fixture adds to
+# the devicetree. QEMU has no SPE: without simulate=1 the driver must refuse
+# the node; with it, perf profiles through the simulated SPE, and perf's own
+# decoder reads what the driver handed over.
+. ./lib.sh
+
+suite arm_spe
+
+devices=/sys/bus/event_source/devices
+spe=$devices/arm_spe_0
+params=/sys/module/arm_spe_pmu/parameters
+bin=/armature/bin
+export PATH=$bin:$PATH
+
+# A user-mode workload of about a second under TCG.
+workload='i=0; while [ $i -lt 30000 ]; do i=$((i + 1)); done'
+
+log_count() { dmesg | grep -c "$1"; }
+# decode FILE: perf's raw dump of the AUX data
+decode() { perf report -D -i "$1" 2>&1; }
+# records FILE: how many SPE records perf decoded
+records() { decode "$1" | grep -c '^\. .*\(END\|TS \)'; }
+# bad_packets FILE: packets perf's decoder could not parse
+bad_packets() { decode "$1" | grep -c 'BAD'; }
+# has_aux_flag FILE MASK: a session end perf recorded has a flag of MASK
+# (1 TRUNCATED, 4 PARTIAL, 8 COLLISION)
+has_aux_flag() {
+	decode "$1" | sed -n 's/.*PERF_RECORD_AUX .*flags: \(0x[0-9a-f]*\).*/\1/p' |
+		while read -r f; do [ $((f & $2)) = $2 ] && echo y; done | grep -q y
+}
+
+# --- No SPE and no simulator: the node is refused ---
+before=$(log_count 'arm_spe_pmu')
+check "modprobe arm_spe_pmu on a CPU without SPE" modprobe arm_spe_pmu
+expect_fail "no arm_spe PMU without SPE" test -e $spe
+check "the log says the CPU has no SPE" sh -c "dmesg | grep 'arm_spe_pmu' | tail -n +$((before + 1)) | grep -qi 'PMSVer'"
+check "rmmod arm_spe_pmu" rmmod arm_spe_pmu
+
+# --- The simulated SPE ---
+check "modprobe arm_spe_pmu simulate=1" modprobe arm_spe_pmu simulate=1
+check "arm_spe_0 is registered" wait_for_pmus arm_spe_0
+expect_eq "sysfs says it is simulated" 1 "$(cat $spe/simulated 2>&1)"
+check "the log says it is a simulated test model" sh -c "dmesg | grep -q 'simulated SPE, a test model'"
+expect_eq "cpumask: every CPU" 0-3 "$(cat $spe/cpumask)"
+sysfs() { (cd $spe/$1 && for f in *; do echo "$f=$(cat $f)"; done) | paste -sd' '; }
+expect_eq "caps of the simulated SPEv1p2" \
+	"arch_inst=0 count_size=12 ernd=0 event_filter=0xffff0000ff06f8ea min_interval=4096" \
+	"$(sysfs caps)"
+# SPEv1p2 has discard mode; no FnE (inv_event_filter) and no EFT masks.
+expect_eq "formats of the simulated SPEv1p2" \
+	"branch_filter=config:32 discard=config:35 event_filter=config1:0-63 jitter=config:16 load_filter=config:33 min_latency=config2:0-11 pa_enable=config:1 pct_enable=config:2 store_filter=config:34 ts_enable=config:0" \
+	"$(sysfs format)"
+
+# --- event_init, as upstream decides, through perf_event_open itself ---
+expect_eq "a plain event opens" ok "$(perf_open)"
+expect_eq "freq is refused" EINVAL "$(perf_open freq=1 period=1000)"
+expect_eq "exclude_idle is refused" EOPNOTSUPP "$(perf_open exclude_idle=1)"
+expect_eq "reserved event-filter bit 0 is refused" EOPNOTSUPP "$(perf_open config1=0x1)"
+expect_eq "an event-filter bit SPEv1p2 lacks (2) is refused" EOPNOTSUPP "$(perf_open config1=0x4)"
+expect_eq "inv_event_filter without FnE is refused" EOPNOTSUPP "$(perf_open config3=0x2)"
+expect_eq "an EFT mask without EFT is refused" EOPNOTSUPP "$(perf_open config=0x1000000000)"
+expect_eq "a config bit no format defines is refused" EOPNOTSUPP "$(perf_open config=0x80000000000)"
+expect_eq "min_latency beyond its 12 bits is refused" EOPNOTSUPP "$(perf_open config2=0x1000)"
+expect_eq "a period beyond PMSIRR is refused" EINVAL "$(perf_open period=0x100000000)"
+expect_eq "filters the CPU has are accepted" ok \
+	"$(perf_open config=0x700000000 config1=0x2 config2=100 period=8192)"
+expect_eq "IOC_PERIOD: a valid period is taken" "ok ok" \
+	"$(perf_open period=4096 aux_pages=4 exclude_kernel=1 new_period=8192)"
+expect_eq "IOC_PERIOD: a period beyond PMSIRR is refused" "ok EINVAL" \
+	"$(perf_open period=4096 aux_pages=4 exclude_kernel=1 new_period=0x100000000)"
+expect_eq "an AUX area of one page is refused" "aux ENOMEM" "$(perf_open aux_pages=1)"
+
+# --- perf record, report, script ---
+check "perf record -e arm_spe// -- workload" \
+	perf record -q -e arm_spe// -o /tmp/spe.data -- sh -c "$workload"
+n=$(records /tmp/spe.data)
+check "perf decodes SPE records ($n)" test "$n" -gt 100
+expect_eq "no packet perf cannot decode" 0 "$(bad_packets /tmp/spe.data)"
+check "perf report shows the synthesized SPE events" \
+	sh -c "perf report -i /tmp/spe.data --stdio 2>&1 | grep -q 'memory\|l1d-access\|tlb-access'"
+check "perf script resolves samples to busybox (the workload)" \
+	sh -c "perf script -i /tmp/spe.data 2>/dev/null | grep -q busybox"
+# Records of a user-only event carry user PCs only (EL0: no top byte).
+check "perf record of user-space only" \
+	perf record -q -e arm_spe//u -o /tmp/spe-user.data -- sh -c "$workload"
+expect_eq "a user-space session has no kernel PCs" 0 \
+	"$(decode /tmp/spe-user.data | grep -c 'PC 0xff[0-9a-f]* el[12]')"
+
+# --- snapshot mode: perf takes the AUX area on SIGUSR2 ---
+check "perf record -S with a SIGUSR2 snapshot" \
+	perf record -q -e arm_spe// -S -o /tmp/snap.data -- \
+	sh -c "$workload; kill -USR2 \$PPID; sleep 0.5; $workload"
+check "the snapshot holds decodable records" test "$(records /tmp/snap.data)" -gt 0
+expect_eq "no undecodable packet in the snapshot" 0 "$(bad_packets /tmp/snap.data)"
+
+# --- a slow consumer: a 2-page AUX area at the highest rate truncates ---
+check "perf record into a 2-page AUX area at period 256" \
+	perf record -q -e arm_spe// -c 256 -m ,8K -o /tmp/small.data -- sh -c "$workload"
+check "the session ended TRUNCATED" has_aux_flag /tmp/small.data 1
+expect_eq "what was kept decodes" 0 "$(bad_packets /tmp/small.data)"
+
+# --- faults: each reported once, the next session works ---
+fault_case() { # KIND LOG_PATTERN
+	local before after
+	before=$(log_count "$2")
+	echo "$1" >$params/sim_inject
+	perf record -q -e arm_spe// -o /tmp/fault.data -- sh -c "$workload" >/dev/null 2>&1
+	after=$(log_count "$2")
+	expect_eq "$1: reported once" 1 $((after - before))
+	check "$1: the next session records" \
+		perf record -q -e arm_spe// -o /tmp/after.data -- sh -c "$workload"
+	check "$1: and decodes" test "$(records /tmp/after.data)" -gt 100
+}
+fault_case stage1_fault 'stage-1'
+fault_case unknown_code 'nknown'
+echo data_loss >$params/sim_inject
+check "data_loss: perf record" perf record -q -e arm_spe// -o /tmp/loss.data -- sh -c "$workload"
+check "data_loss: the session ends TRUNCATED and PARTIAL" has_aux_flag /tmp/loss.data 5
+echo collision >$params/sim_inject
+check "collision: perf record" perf record -q -e arm_spe// -o /tmp/coll.data -- sh -c "$workload"
+check "collision: a session end says COLLISION" has_aux_flag /tmp/coll.data 8
+expect_eq "an unknown injection is refused" 1 \
+	"$(echo bogus >$params/sim_inject 2>/dev/null; echo $?)"
+
+# --- an unprivileged user ---
+echo 2 >/proc/sys/kernel/perf_event_paranoid
+expect_eq "user: physical addresses are refused" EACCES \
+	"$(runas 1000 perf_open config=0x2 exclude_kernel=1)"
+expect_eq "user: physical timestamps are refused" EACCES \
+	"$(runas 1000 perf_open config=0x4 exclude_kernel=1)"
+expect_eq "user: kernel samples are refused" EACCES "$(runas 1000 perf_open)"
+expect_eq "user: user-space profiling opens" ok "$(runas 1000 perf_open exclude_kernel=1)"
+check "user: perf record -e arm_spe//u" \
+	runas 1000 perf record -q -e arm_spe//u -o /tmp/user.data -- sh -c "$workload"
+expect_eq "user: no kernel PCs in the records" 0 \
+	"$(decode /tmp/user.data | grep -c 'PC 0xff[0-9a-f]* el[12]')"
+expect_eq "user: no physical-address packets" 0 "$(decode /tmp/user.data | grep -c 'PA 0x')"
+
+# --- CPU offline and online during a system-wide session ---
+cpu1=/sys/devices/system/cpu/cpu1/online
+check "perf record -a while CPU 1 goes offline and online" \
+	perf record -q -a -e arm_spe// -o /tmp/hotplug.data -- \
+	sh -c "$workload; echo 0 >$cpu1; $workload; echo 1 >$cpu1; $workload"
+expect_eq "CPU 1 is back online" 1 "$(cat $cpu1)"
+check "the session decodes" test "$(records /tmp/hotplug.data)" -gt 100
+expect_eq "no undecodable packet across hotplug" 0 "$(bad_packets /tmp/hotplug.data)"
+
+check "rmmod arm_spe_pmu" rmmod arm_spe_pmu
+expect_fail "arm_spe_0 is gone" test -e $spe
+end_suite
