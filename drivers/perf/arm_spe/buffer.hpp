@@ -43,6 +43,10 @@ public:
 		return Records(u32(1) << align_field, u32(1) << max_size_field);
 	}
 
+	// What an unprobed CPU's Caps hold: byte alignment and 16-byte records,
+	// as from_id_fields(0, 4) gives. Only probing says what the CPU does.
+	constexpr Records() = default;
+
 	// Records start at multiples of align().
 	constexpr u32 align() const { return align_; }
 	// Hardware may call the buffer full as soon as less than a max-size
@@ -52,8 +56,8 @@ public:
 private:
 	constexpr Records(u32 align, u32 max_size) : align_(align), max_size_(max_size) {}
 
-	u32 align_;
-	u32 max_size_;
+	u32 align_ = 1;
+	u32 max_size_ = 16;
 };
 
 // One AUX buffer: nr_pages pages of page_size bytes, mapped contiguously.
