@@ -77,6 +77,17 @@ constexpr u32 interval_of(unsigned field)
 	}
 }
 
+// PMSIDR bits that are features as they stand.
+struct PmsidrFeature {
+	u64 pmsidr_bit;
+	Feature feature;
+};
+inline constexpr PmsidrFeature pmsidr_features[] = {
+	{PMSIDR::fe_mask, filt_evt},  {PMSIDR::ft_mask, filt_typ},       {PMSIDR::fl_mask, filt_lat},
+	{PMSIDR::archinst_mask, arch_inst}, {PMSIDR::lds_mask, lds}, {PMSIDR::ernd_mask, ernd},
+	{PMSIDR::fne_mask, inv_filt_evt}, {PMSIDR::eft_mask, eft},
+};
+
 } // namespace detail
 
 // The refusals come in upstream's order (PMSVer, then PMBIDR, then PMSIDR),
@@ -90,50 +101,30 @@ constexpr ProbeReport probe_caps(u64 id_aa64dfr0, u64 pmbidr, u64 pmsidr, u64 pm
 	r.raw_interval = unsigned(sid.interval());
 	r.raw_count_size = unsigned(sid.countsize());
 
+	auto refuse = [&r](ProbeStatus status, u64 field) {
+		r.status = status;
+		r.raw_field = unsigned(field);
+		return r;
+	};
 	const unsigned pmsver = unsigned(dfr0.pmsver());
-	if (!pmsver) {
-		r.status = ProbeStatus::no_spe;
-		r.raw_field = pmsver;
-		return r;
-	}
+	if (!pmsver)
+		return refuse(ProbeStatus::no_spe, pmsver);
 	// Read before anything else of the buffer: owned means hands off.
-	if (bid.p()) {
-		r.status = ProbeStatus::owned_by_higher_el;
-		r.raw_field = 1;
-		return r;
-	}
-	if (bid.align() > 11) {
-		r.status = ProbeStatus::bad_align;
-		r.raw_field = unsigned(bid.align());
-		return r;
-	}
+	if (bid.p())
+		return refuse(ProbeStatus::owned_by_higher_el, bid.p());
+	if (bid.align() > 11)
+		return refuse(ProbeStatus::bad_align, bid.align());
+	// The alignment is valid now, so only the record size can fail here.
 	const auto records = Records::from_id_fields(unsigned(bid.align()), unsigned(sid.maxsize()));
-	if (!records) {
-		// The alignment passed above, so the record size is what failed.
-		r.status = ProbeStatus::bad_max_size;
-		r.raw_field = unsigned(sid.maxsize());
-		return r;
-	}
+	if (!records)
+		return refuse(ProbeStatus::bad_max_size, sid.maxsize());
 
 	u32 features = 0;
-	if (sid.fe())
-		features |= filt_evt;
-	if (sid.ft())
-		features |= filt_typ;
-	if (sid.fl())
-		features |= filt_lat;
-	if (sid.archinst())
-		features |= arch_inst;
-	if (sid.lds())
-		features |= lds;
-	if (sid.ernd())
-		features |= ernd;
-	if (sid.fne())
-		features |= inv_filt_evt;
+	for (const auto &m : detail::pmsidr_features)
+		if (pmsidr & m.pmsidr_bit)
+			features |= m.feature;
 	if (pmsver >= 3) // FEAT_SPEv1p2 brought the discard fill mode; no ID bit
 		features |= discard;
-	if (sid.eft())
-		features |= eft;
 
 	u32 min_interval = detail::interval_of(r.raw_interval);
 	if (!min_interval) {
