@@ -148,12 +148,12 @@ const AttrRow attr_rows[] = {
 	{"exclude_user", all, any_event, {0, 0, 0, 0, period, false, true}, false, 0, 0, 0},
 	{"exclude_kernel", all, any_event, {0, 0, 0, 0, period, false, false, true}, false, 0, 0, 0},
 	// The period.
-	{"period 0", all, any_event, {0, 0, 0, 0, 0}, false, 0, -EINVAL, 0},
+	{"period 0 (counting mode: the minimum)", all, any_event, {0, 0, 0, 0, 0}, false, 0, 0, 0},
 	{"period 1", all, any_event, {0, 0, 0, 0, 1}, false, 0, 0, 0},
 	{"period 0xffffff00", all, any_event, {0, 0, 0, 0, 0xffffff00}, false, 0, 0, 0},
 	{"period 0xffffff01", all, any_event, {0, 0, 0, 0, 0xffffff01}, false, 0, -EINVAL, 0},
 	{"period 2^63", all, any_event, {0, 0, 0, 0, bit(63)}, false, 0, -EINVAL, 0},
-	{"period 0 before missing filters", 0, any_event, {ld, 0, 0, 0, 0}, false, 0, -EINVAL, 0},
+	{"period 2^32 before missing filters", 0, any_event, {ld, 0, 0, 0, bit(32)}, false, 0, -EINVAL, 0},
 	// Filters the CPU lacks.
 	{"event filter without FE", all & ~filt_evt, any_event, {0, bit(1), 0, 0, period}, false, 0, -EOPNOTSUPP, 0},
 	{"inverted filter without FnE", all & ~inv_filt_evt, any_event, {0, 0, 0, bit(1), period}, false, 0, -EOPNOTSUPP, 0},
@@ -587,7 +587,7 @@ KCPP_TEST(spe_interval, clamped_at_the_edges)
 		int check;
 	};
 	static const Row rows[] = {
-		{0, 256, -EINVAL},
+		{0, 256, 0},
 		{1, 256, 0},
 		{255, 256, 0},
 		{256, 256, 0},
@@ -688,4 +688,4 @@ KCPP_TEST(spe_syndrome, describe)
 // constants with static_assert.
 static_assert(probe_caps(dfr0(1), pmbidr(0), pmsidr_basic, 0).status == ProbeStatus::ok);
 static_assert(decode(S | 1).action == Action::resume);
-static_assert(interval(0) == 256 && check_period(caps(0), 0) == -EINVAL);
+static_assert(interval(0) == 256 && check_period(caps(0), 0) == 0);

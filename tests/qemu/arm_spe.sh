@@ -16,8 +16,12 @@ export PATH=$bin:$PATH
 workload='i=0; while [ $i -lt 30000 ]; do i=$((i + 1)); done'
 
 log_count() { dmesg | grep -c "$1"; }
-# decode FILE: perf's raw dump of the AUX data
-decode() { perf report -D -i "$1" 2>&1; }
+# decode FILE: perf's raw dump of the AUX data (made once per file: perf
+# decodes slowly under TCG)
+decode() {
+	[ -e "$1.dump" ] || perf report -D -i "$1" >"$1.dump" 2>&1
+	cat "$1.dump"
+}
 # records FILE: how many SPE records perf decoded
 records() { decode "$1" | grep -c '^\. .*\(END\|TS \)'; }
 # bad_packets FILE: packets perf's decoder could not parse
@@ -108,16 +112,18 @@ fault_case() { # KIND LOG_PATTERN
 	after=$(log_count "$2")
 	expect_eq "$1: reported once" 1 $((after - before))
 	check "$1: the next session records" \
-		perf record -q -e arm_spe// -o /tmp/after.data -- sh -c "$workload"
-	check "$1: and decodes" test "$(records /tmp/after.data)" -gt 100
+		perf record -q -e arm_spe// -o /tmp/after-$1.data -- sh -c "$workload"
+	check "$1: and decodes" test "$(records /tmp/after-$1.data)" -gt 100
 }
-fault_case stage1_fault 'stage-1'
-fault_case unknown_code 'nknown'
+fault_case stage1_fault 'stage 1 fault'
+fault_case unknown_code 'unknown PMBSR_EL1 exception class'
 echo data_loss >$params/sim_inject
 check "data_loss: perf record" perf record -q -e arm_spe// -o /tmp/loss.data -- sh -c "$workload"
 check "data_loss: the session ends TRUNCATED and PARTIAL" has_aux_flag /tmp/loss.data 5
+# A collision is reported with the next buffer-full event: a small area.
 echo collision >$params/sim_inject
-check "collision: perf record" perf record -q -e arm_spe// -o /tmp/coll.data -- sh -c "$workload"
+check "collision: perf record" \
+	perf record -q -e arm_spe// -m ,16K -o /tmp/coll.data -- sh -c "$workload"
 check "collision: a session end says COLLISION" has_aux_flag /tmp/coll.data 8
 expect_eq "an unknown injection is refused" 1 \
 	"$(echo bogus >$params/sim_inject 2>/dev/null; echo $?)"
@@ -139,10 +145,10 @@ expect_eq "user: no physical-address packets" 0 "$(decode /tmp/user.data | grep 
 # --- CPU offline and online during a system-wide session ---
 cpu1=/sys/devices/system/cpu/cpu1/online
 check "perf record -a while CPU 1 goes offline and online" \
-	perf record -q -a -e arm_spe// -o /tmp/hotplug.data -- \
+	perf record -q -a -e arm_spe// -c 65536 -o /tmp/hotplug.data -- \
 	sh -c "$workload; echo 0 >$cpu1; $workload; echo 1 >$cpu1; $workload"
 expect_eq "CPU 1 is back online" 1 "$(cat $cpu1)"
-check "the session decodes" test "$(records /tmp/hotplug.data)" -gt 100
+check "the session decodes" test "$(records /tmp/hotplug.data)" -gt 10
 expect_eq "no undecodable packet across hotplug" 0 "$(bad_packets /tmp/hotplug.data)"
 
 check "rmmod arm_spe_pmu" rmmod arm_spe_pmu

@@ -207,14 +207,16 @@ constexpr u64 interval(u64 period)
 }
 
 // Whether event_init and check_period take a period. Upstream takes any and
-// clamps it when programming; here 0 and periods past 0xffffff00 are
-// refused (-EINVAL), because a period the hardware cannot honour should not
-// quietly become another one: 0 would sample every 256 operations, 2^40
-// every 2^32 - 256. Below 256 still clamps, as perf's own default
-// (caps/min_interval) may be anything from 256 up.
+// clamps it when programming; here periods past 0xffffff00 are refused
+// (-EINVAL), because a period the hardware cannot honour should not quietly
+// become another one (2^40 would sample every 2^32 - 256 operations).
+// Below 256 still clamps, as perf's own default (caps/min_interval) may be
+// anything from 256 up, and 0 (perf's counting mode, perf stat -e arm_spe//)
+// samples at the minimum as upstream does; PERF_EVENT_IOC_PERIOD never
+// passes 0, the core refuses it.
 constexpr int check_period([[maybe_unused]] const Caps &caps, u64 period)
 {
-	return period == 0 || period > max_period ? -EINVAL : 0;
+	return period > max_period ? -EINVAL : 0;
 }
 
 constexpr u64 pmsirr(const Programming &p, u64 period)
