@@ -498,36 +498,26 @@ void armature_cspmu_unregister(struct armature_cspmu *c)
 
 /* Logging */
 
-#define CSPMU_LOG(fn, c, fmt)                                                  \
-	do {                                                                   \
-		struct va_format vaf = { .fmt = fmt };                         \
-		va_list args;                                                  \
-		va_start(args, fmt);                                           \
-		vaf.va = &args;                                                \
-		fn((c)->dev, "%pV", &vaf);                                     \
-		va_end(args);                                                  \
-	} while (0)
-
 void armature_cspmu_err(struct armature_cspmu *c, const char *fmt, ...)
 {
-	CSPMU_LOG(dev_err, c, fmt);
+	KCPP_DEV_VLOG(dev_err, c->dev, fmt);
 }
 EXPORT_SYMBOL_NS_GPL(armature_cspmu_err, ARMATURE_CSPMU);
 
 void armature_cspmu_info(struct armature_cspmu *c, const char *fmt, ...)
 {
-	CSPMU_LOG(dev_info, c, fmt);
+	KCPP_DEV_VLOG(dev_info, c->dev, fmt);
 }
 EXPORT_SYMBOL_NS_GPL(armature_cspmu_info, ARMATURE_CSPMU);
 
 void armature_cspmu_dbg(struct armature_cspmu *c, const char *fmt, ...)
 {
-	CSPMU_LOG(dev_dbg, c, fmt);
+	KCPP_DEV_VLOG(dev_dbg, c->dev, fmt);
 }
 
 void armature_cspmu_err_ratelimited(struct armature_cspmu *c, const char *fmt, ...)
 {
-	CSPMU_LOG(dev_err_ratelimited, c, fmt);
+	KCPP_DEV_VLOG(dev_err_ratelimited, c->dev, fmt);
 }
 EXPORT_SYMBOL_NS_GPL(armature_cspmu_err_ratelimited, ARMATURE_CSPMU);
 

@@ -579,29 +579,19 @@ void armature_spe_unregister(struct armature_spe *s)
 
 /* Logging */
 
-#define SPE_LOG(fn, s, fmt)                                                    \
-	do {                                                                   \
-		struct va_format vaf = { .fmt = fmt };                         \
-		va_list args;                                                  \
-		va_start(args, fmt);                                           \
-		vaf.va = &args;                                                \
-		fn((s)->dev, "%pV", &vaf);                                     \
-		va_end(args);                                                  \
-	} while (0)
-
 void armature_spe_err(struct armature_spe *s, const char *fmt, ...)
 {
-	SPE_LOG(dev_err, s, fmt);
+	KCPP_DEV_VLOG(dev_err, s->dev, fmt);
 }
 
 void armature_spe_warn(struct armature_spe *s, const char *fmt, ...)
 {
-	SPE_LOG(dev_warn, s, fmt);
+	KCPP_DEV_VLOG(dev_warn, s->dev, fmt);
 }
 
 void armature_spe_info(struct armature_spe *s, const char *fmt, ...)
 {
-	SPE_LOG(dev_info, s, fmt);
+	KCPP_DEV_VLOG(dev_info, s->dev, fmt);
 }
 
 void armature_spe_err_ratelimited(const char *fmt, ...)
