@@ -33,6 +33,7 @@ struct armature_spe_cpu {
 	struct armature_spe *spe;
 	struct hrtimer sim_timer;
 	u64 sim_last_ns;
+	unsigned int cpu; /* whose model the timer runs */
 };
 
 struct armature_spe {
@@ -115,7 +116,7 @@ static void spe_stop(struct perf_event *event, int flags)
 
 static void spe_del(struct perf_event *event, int flags)
 {
-	spe_stop(event, PERF_EF_UPDATE);
+	armature_spe_del(to_spe(event->pmu), event, flags);
 }
 
 static void spe_start(struct perf_event *event, int flags)
@@ -359,8 +360,20 @@ static enum hrtimer_restart spe_sim_timer(struct hrtimer *timer)
 {
 	struct armature_spe_cpu *cpu = container_of(timer, struct armature_spe_cpu, sim_timer);
 	struct pt_regs *regs = get_irq_regs();
+	struct armature_spe_sim_context ctx;
 	u64 now = ktime_get_ns();
-	struct armature_spe_sim_context ctx = {
+
+	/*
+	 * A CPU that went down moved its armed timer to another CPU, whose
+	 * model is not this timer's: the timer stops (the CPU's own restarts
+	 * it when it profiles again).
+	 */
+	if (cpu->cpu != smp_processor_id())
+		return HRTIMER_NORESTART;
+	/* Not from an interrupt: no context to sample, the time carries over. */
+	if (!regs)
+		goto restart;
+	ctx = (struct armature_spe_sim_context){
 		.pc = instruction_pointer(regs),
 		.sp = user_stack_pointer(regs),
 		.user = user_mode(regs),
@@ -369,10 +382,10 @@ static enum hrtimer_restart spe_sim_timer(struct hrtimer *timer)
 		.data_va = (unsigned long)&cpu->spe->sim_word,
 		.data_pa = virt_to_phys(&cpu->spe->sim_word),
 	};
-
 	cpu->sim_last_ns = now;
 	if (!armature_spe_sim_tick_local(cpu->spe, &ctx))
 		return HRTIMER_NORESTART;
+restart:
 	hrtimer_forward_now(timer, ns_to_ktime(SIM_TICK_NS));
 	return HRTIMER_RESTART;
 }
@@ -511,6 +524,7 @@ static void spe_init_cpus(struct armature_spe *s)
 		struct armature_spe_cpu *c = per_cpu_ptr(s->cpus, cpu);
 
 		c->spe = s;
+		c->cpu = cpu;
 		hrtimer_init(&c->sim_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 		c->sim_timer.function = spe_sim_timer;
 	}
@@ -570,10 +584,21 @@ free_irq:
 	return ret;
 }
 
+/* Teardown cancelled the timers of online CPUs; one a CPU re-armed on its
+ * way down may still be queued elsewhere. */
+static void spe_cancel_sim_timers(struct armature_spe *s)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		hrtimer_cancel(&per_cpu_ptr(s->cpus, cpu)->sim_timer);
+}
+
 void armature_spe_unregister(struct armature_spe *s)
 {
 	perf_pmu_unregister(&s->pmu);
 	cpuhp_state_remove_instance(spe_cpuhp_state, &s->cpuhp_node);
+	spe_cancel_sim_timers(s);
 	free_percpu_irq(s->irq, s->cpus);
 }
 

@@ -162,11 +162,6 @@ public:
 		});
 		if (!programming)
 			return programming.code();
-		// Period 0 means perf's counting mode: sample at the minimum.
-		if (info.sample_period) {
-			if (const int ret = spe::check_period(caps_, info.sample_period))
-				return ret;
-		}
 		armature_spe_event_set_flags(event, flags);
 		return 0;
 	}
@@ -299,6 +294,20 @@ public:
 		}
 		put<PMBSR>(io, 0);
 		return true;
+	}
+
+	// A CPU going down: its hardware is reset before perf stops its events
+	// (perf's hotplug state comes later), so a live session ends here, at
+	// the pointer the hardware reached, and perf disables the event.
+	void cpu_stopping_local()
+	{
+		Io io = this->io();
+		disable_and_drain(io);
+		if (armature_spe_aux_active_local(s_)) {
+			armature_spe_aux_flag_local(s_, ARMATURE_SPE_AUX_FLAG_TRUNCATED);
+			output_end(io);
+		}
+		reset_local();
 	}
 
 	// Hotplug and probe: this CPU's profiling off, its buffer forgotten.
@@ -494,10 +503,12 @@ void read_ids(void *arg)
 	r.dfr0 = get<ID_AA64DFR0>(io);
 	if (!ID_AA64DFR0::FromValue(r.dfr0).pmsver())
 		return; // the registers below do not exist
+	// PMBIDR first: with P set, a higher exception level may trap every
+	// other SPE register.
 	r.pmbidr = get<PMBIDR>(io);
-	r.pmsidr = get<PMSIDR>(io);
 	if (PMBIDR::FromValue(r.pmbidr).p())
-		return; // owned by a higher exception level: hands off
+		return;
+	r.pmsidr = get<PMSIDR>(io);
 	// Unimplemented event-filter bits read as zero.
 	put<PMSEVFR>(io, ~u64(0));
 	r.pmsevfr = get<PMSEVFR>(io);
@@ -597,10 +608,6 @@ kcpp::Result<sim::Injection> parse_injection(const char *value)
 	return kcpp::Error(-EINVAL);
 }
 
-// The simulated SPE, for the sim_inject parameter (one at most: the
-// simulator is a single device).
-constinit Spe *simulated_spe = nullptr;
-
 } // namespace
 } // namespace armature::spe
 
@@ -635,8 +642,6 @@ int armature_spe_probe(armature_spe *s, const armature_spe_sim_params *params)
 	const Caps &caps = core.value()->caps();
 	armature_spe_info(s, "probed SPEv1.%u [max_record_sz %u, align %u, features 0x%x]\n",
 			  caps.pmsver - 1, caps.records.max_size(), caps.records.align(), caps.features);
-	if (core.value()->simulated())
-		__atomic_store_n(&simulated_spe, core.value().get(), __ATOMIC_RELEASE);
 	(void)core.value().release();
 	return 0;
 }
@@ -645,8 +650,6 @@ void armature_spe_remove(armature_spe *s)
 {
 	kcpp::Box<Spe> core(spe(s));
 	armature_spe_unregister(s);
-	if (core->simulated())
-		__atomic_store_n(&simulated_spe, nullptr, __ATOMIC_RELEASE);
 	armature_spe_set_core(s, nullptr);
 }
 
@@ -663,7 +666,7 @@ void armature_spe_cpu_stopping(armature_spe *s, unsigned int cpu)
 	if (!armature_spe_cpu_supported(s, int(cpu)))
 		return;
 	armature_spe_disable_irq_local(s);
-	spe(s)->reset_local();
+	spe(s)->cpu_stopping_local();
 }
 
 int armature_spe_event_init(armature_spe *s, perf_event *event)
@@ -684,6 +687,11 @@ void armature_spe_start(armature_spe *s, perf_event *event, int flags)
 void armature_spe_stop(armature_spe *s, perf_event *event, int flags)
 {
 	spe(s)->stop(event, flags);
+}
+
+void armature_spe_del(armature_spe *s, perf_event *event, int)
+{
+	spe(s)->stop(event, ARMATURE_SPE_EF_UPDATE);
 }
 
 int armature_spe_check_period(armature_spe *s, perf_event *, __u64 period)
@@ -734,8 +742,6 @@ int armature_spe_sim_inject(const char *what)
 	const auto injection = parse_injection(what);
 	if (!injection)
 		return injection.code();
-	if (!__atomic_load_n(&simulated_spe, __ATOMIC_ACQUIRE))
-		return -ENODEV;
 	__atomic_store_n(&pending_injection, injection.value(), __ATOMIC_RELAXED);
 	return 0;
 }

@@ -50,6 +50,7 @@ int armature_spe_event_init(struct armature_spe *s, struct perf_event *event);
 int armature_spe_add(struct armature_spe *s, struct perf_event *event, int flags);
 void armature_spe_start(struct armature_spe *s, struct perf_event *event, int flags);
 void armature_spe_stop(struct armature_spe *s, struct perf_event *event, int flags);
+void armature_spe_del(struct armature_spe *s, struct perf_event *event, int flags);
 int armature_spe_check_period(struct armature_spe *s, struct perf_event *event, __u64 period);
 void *armature_spe_setup_aux(struct armature_spe *s, struct perf_event *event, void **pages,
 			     int nr_pages, bool snapshot);
@@ -116,7 +117,6 @@ void armature_spe_event_set_flags(struct perf_event *event, unsigned int flags);
 void armature_spe_event_set_sample_period(struct perf_event *event, __u64 period);
 __u64 armature_spe_event_period_left(struct perf_event *event);
 void armature_spe_event_set_period_left(struct perf_event *event, __u64 left);
-int armature_spe_event_node(struct perf_event *event);
 
 /* The AUX area: the pages perf gives setup_aux, mapped contiguously. */
 unsigned long armature_spe_page_size(void);
