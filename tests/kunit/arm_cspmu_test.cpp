@@ -31,6 +31,12 @@ int code(const kcpp::Result<T> &r)
 	return r ? 0 : r.error().code();
 }
 
+// A count from update() or stop(); all ones when it failed.
+u64 counted(const kcpp::Result<u64> &r)
+{
+	return r.value_or(~0ull);
+}
+
 bool str_eq(const char *a, const char *b)
 {
 	while (*a && *a == *b)
@@ -151,6 +157,13 @@ KCPP_TEST(cspmu_arch, pmcfgr_few_counters_and_the_cycle_counter)
 	KCPP_EXPECT_EQ(g.to_physical(7), 31u);
 	KCPP_EXPECT_EQ(g.to_physical(6), 6u);
 	KCPP_EXPECT_EQ(g.to_physical(0), 0u);
+	// And back: physical 7 and those past the last are no counter.
+	KCPP_EXPECT_EQ(g.to_logical(31), 7u);
+	KCPP_EXPECT_EQ(g.to_logical(6), 6u);
+	KCPP_EXPECT_EQ(g.to_logical(0), 0u);
+	KCPP_EXPECT_EQ(g.to_logical(7), no_counter);
+	KCPP_EXPECT_EQ(g.to_logical(8), no_counter);
+	KCPP_EXPECT_EQ(g.to_logical(30), no_counter);
 	KCPP_EXPECT_EQ(g.set_clr_registers(), 1u);
 	KCPP_EXPECT_EQ(g.counter_offset(31), 0x7cu);
 	KCPP_EXPECT_EQ(g.counter_offset(3), 0xcu);
@@ -190,6 +203,9 @@ KCPP_TEST(cspmu_arch, pmcfgr_many_and_wide_counters)
 	KCPP_EXPECT_EQ(g.to_physical(31), 31u);
 	KCPP_EXPECT_EQ(g.to_physical(32), 32u);
 	KCPP_EXPECT_EQ(g.to_physical(39), 39u);
+	KCPP_EXPECT_EQ(g.to_logical(31), 31u);
+	KCPP_EXPECT_EQ(g.to_logical(39), 39u);
+	KCPP_EXPECT_EQ(g.to_logical(40), no_counter);
 	KCPP_EXPECT_EQ(g.set_clr_registers(), 2u);
 	KCPP_EXPECT_EQ(g.counter_offset(5), 40u);
 	KCPP_EXPECT_EQ(g.counter_offset(31), 0xf8u);
@@ -370,6 +386,9 @@ KCPP_TEST(cspmu_arch, allocate_without_a_cycle_counter)
 	}
 	KCPP_EXPECT_EQ(code(allocate_counter(g, used, false)), -EAGAIN);
 	KCPP_EXPECT_EQ(code(allocate_counter(g, used, true)), -EAGAIN);
+	KCPP_EXPECT_EQ(g.to_logical(31), 31u);
+	KCPP_EXPECT_EQ(g.to_logical(32), 32u);
+	KCPP_EXPECT_EQ(g.to_logical(33), no_counter);
 }
 
 KCPP_TEST(cspmu_arch, counter_set_words)
@@ -631,7 +650,7 @@ KCPP_TEST(cspmu_engine, counters_above_31_use_the_second_set_clr_register)
 	KCPP_EXPECT_EQ(code(engine::add(b.pmu, {1, 0, 0}, {1, 0, 0}, nullptr)), -EAGAIN);
 
 	b.set1(0x80, 0x80000001);
-	KCPP_EXPECT_EQ(engine::stop(b.pmu, c), 2ull);
+	KCPP_EXPECT_EQ(counted(engine::stop(b.pmu, c)), 2ull);
 	KCPP_EXPECT_EQ(b.reg0(cntenclr(1)), 1u);
 	KCPP_EXPECT_EQ(b.reg0(intenclr(1)), 1u);
 	KCPP_EXPECT_EQ(b.reg0(cntenclr(0)), 0u);
@@ -647,13 +666,13 @@ KCPP_TEST(cspmu_engine, update_32bit_counter)
 	engine::start(b.pmu, c);
 	KCPP_EXPECT_EQ(b.reg1(0), 0x7fffffffu);
 	// Unchanged: no count.
-	KCPP_EXPECT_EQ(engine::update(b.pmu, c), 0ull);
+	KCPP_EXPECT_EQ(counted(engine::update(b.pmu, c)), 0ull);
 	b.set1(0, 0x80000010);
-	KCPP_EXPECT_EQ(engine::update(b.pmu, c), 0x11ull);
+	KCPP_EXPECT_EQ(counted(engine::update(b.pmu, c)), 0x11ull);
 	KCPP_EXPECT_EQ(b.pmu.slots_[c].prev_count, 0x80000010ull);
 	// Wrapped past zero.
 	b.set1(0, 0x5);
-	KCPP_EXPECT_EQ(engine::update(b.pmu, c), 0x7ffffff5ull);
+	KCPP_EXPECT_EQ(counted(engine::update(b.pmu, c)), 0x7ffffff5ull);
 	KCPP_EXPECT_EQ(b.pmu.slots_[c].prev_count, 0x5ull);
 	// update() only reads.
 	KCPP_EXPECT_EQ(b.reg1(0), 0x5u);
@@ -672,9 +691,9 @@ KCPP_TEST(cspmu_engine, update_64bit_atomic_counter)
 	KCPP_EXPECT_EQ(b.reg1q(8), 0x7fffffffffffffffull);
 	KCPP_EXPECT_EQ(b.reg1q(0), 0ull);
 	b.set1q(8, 0x8000000000000004ull);
-	KCPP_EXPECT_EQ(engine::update(b.pmu, c), 5ull);
+	KCPP_EXPECT_EQ(counted(engine::update(b.pmu, c)), 5ull);
 	b.set1q(8, 3);
-	KCPP_EXPECT_EQ(engine::update(b.pmu, c), 0x7fffffffffffffffull);
+	KCPP_EXPECT_EQ(counted(engine::update(b.pmu, c)), 0x7fffffffffffffffull);
 
 	// The cycle counter, physical 31, at 31 * 8.
 	u32 cc = b.add({cycles_event, 0, 0});
@@ -699,10 +718,10 @@ KCPP_TEST(cspmu_engine, update_48bit_counter_in_halves)
 	KCPP_EXPECT_EQ(b.pmu.slots_[c].prev_count, 0x7fffffffffffull);
 	b.set1(0, 0x10);
 	b.set1(4, 0x8000);
-	KCPP_EXPECT_EQ(engine::update(b.pmu, c), 0x11ull);
+	KCPP_EXPECT_EQ(counted(engine::update(b.pmu, c)), 0x11ull);
 	b.set1(0, 0x1);
 	b.set1(4, 0);
-	KCPP_EXPECT_EQ(engine::update(b.pmu, c), 0x7ffffffffff1ull);
+	KCPP_EXPECT_EQ(counted(engine::update(b.pmu, c)), 0x7ffffffffff1ull);
 }
 
 KCPP_TEST(cspmu_engine, stop_disables_and_counts)
@@ -714,16 +733,16 @@ KCPP_TEST(cspmu_engine, stop_disables_and_counts)
 	KCPP_ASSERT_EQ(c, 2u);
 	engine::start(b.pmu, c);
 	b.set1(8, 0x7fffffffu + 100);
-	auto error = engine::ReadError::none;
-	KCPP_EXPECT_EQ(engine::stop(b.pmu, c, &error), 100ull);
-	KCPP_EXPECT_TRUE(error == engine::ReadError::none);
+	auto stopped = engine::stop(b.pmu, c);
+	KCPP_EXPECT_EQ(code(stopped), 0);
+	KCPP_EXPECT_EQ(counted(stopped), 100ull);
 	KCPP_EXPECT_EQ(b.reg0(cntenclr(0)), 4u);
 	KCPP_EXPECT_EQ(b.reg0(intenclr(0)), 4u);
 	// The baseline leaves the filters as they were.
 	KCPP_EXPECT_EQ(b.reg0(evfiltr(2)), 0x44u);
 	KCPP_EXPECT_EQ(b.reg0(evfilt2r(2)), 0x55u);
 	// A second stop counts nothing new.
-	KCPP_EXPECT_EQ(engine::stop(b.pmu, c), 0ull);
+	KCPP_EXPECT_EQ(counted(engine::stop(b.pmu, c)), 0ull);
 }
 
 KCPP_TEST(cspmu_engine, enable_disable_reset)
@@ -770,7 +789,7 @@ KCPP_TEST(cspmu_engine, cycle_event_uses_the_cycle_counter)
 	KCPP_EXPECT_EQ(code(engine::add(b.pmu, {cycles_event, 0, 0}, {cycles_event, 0, 0}, nullptr)),
 		       -EAGAIN);
 	b.set1(0x7c, 0x80000002);
-	KCPP_EXPECT_EQ(engine::stop(b.pmu, c), 3ull);
+	KCPP_EXPECT_EQ(counted(engine::stop(b.pmu, c)), 3ull);
 	KCPP_EXPECT_EQ(b.reg0(cntenclr(0)), 0x80000000u);
 	KCPP_EXPECT_EQ(b.reg0(intenclr(0)), 0x80000000u);
 	// Event counters are still all free.
@@ -851,7 +870,7 @@ KCPP_TEST(cspmu_engine, overflow_counts_and_restarts)
 	KCPP_EXPECT_EQ(b.pmu.slots_[c1].prev_count, 0x7fffffffull);
 	// The next read of counter 1 still sees its whole count.
 	b.set1(0x4, 0x80000001);
-	KCPP_EXPECT_EQ(engine::update(b.pmu, c1), 2ull);
+	KCPP_EXPECT_EQ(counted(engine::update(b.pmu, c1)), 2ull);
 }
 
 KCPP_TEST(cspmu_engine, overflow_without_flags)
@@ -1035,7 +1054,7 @@ KCPP_TEST(cspmu_nvidia, grace_pcie_filters)
 	KCPP_EXPECT_EQ(b.reg0(ccfiltr), 0x3ffu);
 	KCPP_EXPECT_EQ(b.reg0(cntenset(0)), 0x80000000u);
 	// Stop leaves the filter: only Tegra410 PCIe resets it.
-	engine::stop(b.pmu, c1);
+	(void)engine::stop(b.pmu, c1);
 	KCPP_EXPECT_EQ(b.reg0(evfiltr(1)), 0x5u);
 }
 
@@ -1139,11 +1158,11 @@ KCPP_TEST(cspmu_nvidia, pcie_v2_filters)
 	KCPP_EXPECT_EQ(b.reg0(evfiltr(1)), 0x3u);
 	KCPP_EXPECT_EQ(b.reg0(evfilt2r(1)), 0x4u);
 	// Stop clears both.
-	engine::stop(b.pmu, 1);
+	(void)engine::stop(b.pmu, 1);
 	KCPP_EXPECT_EQ(b.reg0(evfiltr(1)), 0u);
 	KCPP_EXPECT_EQ(b.reg0(evfilt2r(1)), 0u);
 	KCPP_EXPECT_EQ(b.reg0(evfiltr(0)), 0xffu);
-	engine::stop(b.pmu, 0);
+	(void)engine::stop(b.pmu, 0);
 	engine::remove(b.pmu, 0);
 	engine::remove(b.pmu, 1);
 
@@ -1168,7 +1187,7 @@ KCPP_TEST(cspmu_nvidia, pcie_v2_filters)
 	b.set0(evfilt2r(7), sentinel);
 	b.set0(evfiltr(31), sentinel);
 	b.set0(evfilt2r(31), sentinel);
-	engine::stop(b.pmu, 7);
+	(void)engine::stop(b.pmu, 7);
 	KCPP_EXPECT_EQ(b.reg0(evfiltr(7)), sentinel);
 	KCPP_EXPECT_EQ(b.reg0(evfilt2r(7)), sentinel);
 	KCPP_EXPECT_EQ(b.reg0(evfiltr(31)), sentinel);
@@ -1264,7 +1283,7 @@ KCPP_TEST(cspmu_nvidia, pcie_tgt_events_and_filters)
 		       -EOPNOTSUPP);
 	KCPP_EXPECT_FALSE(b.pmu.used_.test(2));
 	// Stop leaves PMEVFILT2R.
-	engine::stop(b.pmu, 0);
+	(void)engine::stop(b.pmu, 0);
 	KCPP_EXPECT_EQ(b.reg0(evfilt2r(0)), 0x5u);
 }
 
@@ -1312,10 +1331,10 @@ KCPP_TEST(cspmu_nvidia, pcie_tgt_address_filters)
 	KCPP_EXPECT_EQ(frame(1, tgt::addr_mask_lo), 0xf000u);
 
 	// A filter stays while a counter uses it; the last user clears it.
-	engine::stop(b.pmu, 0);
+	(void)engine::stop(b.pmu, 0);
 	KCPP_EXPECT_EQ(frame(0, tgt::addr_ctrl), 1u);
 	KCPP_EXPECT_EQ(filters.users(0), 1u);
-	engine::stop(b.pmu, 1);
+	(void)engine::stop(b.pmu, 1);
 	KCPP_EXPECT_EQ(frame(0, tgt::addr_ctrl), 0u);
 	KCPP_EXPECT_EQ(frame(0, tgt::addr_base_lo), 0u);
 	KCPP_EXPECT_EQ(frame(0, tgt::addr_base_hi), 0u);
@@ -1323,7 +1342,7 @@ KCPP_TEST(cspmu_nvidia, pcie_tgt_address_filters)
 	// Stopped counters without an address filter release nothing.
 	KCPP_ASSERT_EQ(b.add({0x3, 0, 0}), 3u);
 	engine::start(b.pmu, 3);
-	engine::stop(b.pmu, 3);
+	(void)engine::stop(b.pmu, 3);
 	KCPP_EXPECT_EQ(filters.users(1), 1u);
 
 	// Seven more ranges (on other counters) fill every filter: an event

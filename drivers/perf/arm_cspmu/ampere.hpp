@@ -103,7 +103,7 @@ struct Filters {
 // The event being started brings its filters; validate_event() has made
 // sure every event counting agrees on them. PMEVFILTR is RES0 here and
 // left alone.
-inline void set_ev_filter(Pmu &pmu, const Counter &, const Slot &slot)
+inline void set_ev_filter(Pmu &pmu, Counter, const Slot &slot)
 {
 	Filters f = Filters::of(slot.config);
 	auto io = pmu.page0();

@@ -157,19 +157,25 @@ public:
 	u32 width() const { return width_; }
 	bool has_cycle_counter() const { return cc_; }
 	bool wide() const { return width_ > 32; }
-	u64 counter_mask() const { return width_ == 64 ? ~u64(0) : (u64(1) << width_) - 1; }
+	u64 counter_mask() const { return mask_; }
 	// The logical index of the cycle counter: the last one when the event
 	// counters end below 31 (logical and physical differ for it only), 31
 	// itself otherwise. no_counter without one.
-	u32 cycle_logical() const
-	{
-		if (!cc_)
-			return no_counter;
-		return logical_ <= cycle_counter ? logical_ - 1 : cycle_counter;
-	}
+	u32 cycle_logical() const { return cycle_; }
 	u32 to_physical(u32 logical) const
 	{
 		return logical == cycle_logical() ? cycle_counter : logical;
+	}
+	// The inverse: no_counter for a physical index that is no counter of
+	// this PMU (the one the cycle counter's logical index stands for, or
+	// past the last).
+	u32 to_logical(u32 physical) const
+	{
+		if (physical == cycle_counter && cc_)
+			return cycle_;
+		if (physical == cycle_ || physical >= logical_)
+			return no_counter;
+		return physical;
 	}
 	// PMCNTENSET<n> and friends needed to cover the counters.
 	u32 set_clr_registers() const
@@ -181,12 +187,17 @@ public:
 
 private:
 	Geometry(u32 pmcfgr, u32 logical, u32 width, bool cc)
-		: pmcfgr_(pmcfgr), logical_(logical), width_(width), cc_(cc) {}
+		: pmcfgr_(pmcfgr), logical_(logical), width_(width),
+		  cycle_(!cc ? no_counter : logical <= cycle_counter ? logical - 1 : cycle_counter),
+		  cc_(cc), mask_(width == 64 ? ~u64(0) : (u64(1) << width) - 1) {}
 
+	// cycle_ and mask_ are worked out once: the counter paths ask often.
 	u32 pmcfgr_;
 	u32 logical_;
 	u32 width_;
+	u32 cycle_;
 	bool cc_;
+	u64 mask_;
 };
 
 // A set of counter indices, 0..255.
@@ -208,7 +219,8 @@ public:
 	}
 
 private:
-	u32 find(u32 from, u32 end, bool value) const
+	// Out of line: every allocation and scan shares one copy.
+	[[gnu::noinline]] u32 find(u32 from, u32 end, bool value) const
 	{
 		for (u32 i = from; i < end; i++)
 			if (test(i) == value)
@@ -222,7 +234,9 @@ private:
 // Chooses a counter for an event: the cycle counter for the cycle event
 // (only one can count at a time), the first free event counter otherwise.
 // -EAGAIN when none is free, as perf expects for a group that cannot fit.
-inline kcpp::Result<u32> allocate_counter(const Geometry &geo, CounterSet &used, bool cycle_event)
+// Out of line: perf's add and the group check share it.
+[[gnu::noinline]] inline kcpp::Result<u32> allocate_counter(const Geometry &geo, CounterSet &used,
+							    bool cycle_event)
 {
 	u32 cycle = geo.cycle_logical();
 	u32 end = geo.logical_counters();

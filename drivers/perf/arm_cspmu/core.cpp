@@ -330,12 +330,14 @@ EventConfig leader_config(armature_cspmu *c, perf_event *event)
 	return {info.config, info.config1, info.config2};
 }
 
-void count(Pmu &pmu, u64 delta, void *event, engine::ReadError error)
+// The count an update found; a counter that never read stable counts
+// nothing and says so. Out of line: read, stop and the interrupt share it.
+[[gnu::noinline]] void count(Pmu &pmu, void *event, kcpp::Result<u64> delta)
 {
-	if (error == engine::ReadError::torn)
+	if (!delta)
 		armature_cspmu_err_ratelimited(pmu.kobj(), "64-bit counter never read stable; "
 					       "count not updated\n");
-	armature_cspmu_event_add_count(event, delta);
+	armature_cspmu_event_add_count(event, delta.value_or(0));
 }
 
 } // namespace
@@ -454,9 +456,7 @@ void armature_cspmu_stop(armature_cspmu *c, perf_event *event, int)
 	if (state & ARMATURE_CSPMU_HES_STOPPED)
 		return;
 	Pmu &pmu = instance(c).pmu;
-	auto error = engine::ReadError::none;
-	u64 delta = engine::stop(pmu, armature_cspmu_event_idx(event), &error);
-	count(pmu, delta, event, error);
+	count(pmu, event, engine::stop(pmu, armature_cspmu_event_idx(event)));
 	armature_cspmu_event_set_state(event, state | ARMATURE_CSPMU_HES_STOPPED |
 						      ARMATURE_CSPMU_HES_UPTODATE);
 }
@@ -472,9 +472,7 @@ void armature_cspmu_del(armature_cspmu *c, perf_event *event, int)
 void armature_cspmu_read(armature_cspmu *c, perf_event *event)
 {
 	Pmu &pmu = instance(c).pmu;
-	auto error = engine::ReadError::none;
-	u64 delta = engine::update(pmu, armature_cspmu_event_idx(event), &error);
-	count(pmu, delta, event, error);
+	count(pmu, event, engine::update(pmu, armature_cspmu_event_idx(event)));
 }
 
 void armature_cspmu_enable(armature_cspmu *c)
@@ -490,9 +488,7 @@ void armature_cspmu_disable(armature_cspmu *c)
 bool armature_cspmu_handle_irq(armature_cspmu *c)
 {
 	Pmu &pmu = instance(c).pmu;
-	return engine::handle_overflow(pmu, [&](void *event, u64 delta) {
-		count(pmu, delta, event, engine::ReadError::none);
-	});
+	return engine::handle_overflow(pmu, [&](void *event, u64 delta) { count(pmu, event, delta); });
 }
 
 void armature_cspmu_cpu_online(armature_cspmu *c, unsigned int cpu)

@@ -33,7 +33,7 @@ inline bool event_visible(const Pmu &pmu, const EventAttr &attr)
 
 // Writes the value to the event counter's filter registers; the baseline
 // takes PMEVFILTR from config1 and PMEVFILT2R from config2.
-inline void write_ev_filters(Pmu &pmu, const Counter &ctr, u32 filter, u32 filter2)
+inline void write_ev_filters(Pmu &pmu, Counter ctr, u32 filter, u32 filter2)
 {
 	auto io = pmu.page0();
 	PMEVFILTR::Get(ctr.physical).set_reg_value(filter).WriteTo(io);
@@ -56,6 +56,10 @@ inline bool is_cycle_counter(const Pmu &pmu, u32 logical)
 {
 	return logical == pmu.geometry().cycle_logical();
 }
+
+// Only what several of perf's callbacks share is out of line
+// ([[gnu::noinline]]): set_period(), update() and the counter allocation.
+// The rest is inlined into the one callback that uses it.
 
 // The counter's value: one 64-bit access where the PMU makes it single-copy
 // atomic, high-low-high otherwise.
@@ -86,7 +90,7 @@ inline void write_counter(Pmu &pmu, u32 physical, u64 value)
 
 // Counting starts from half the counter's range, so that an overflow
 // interrupt handled late still finds the count it missed representable.
-inline void set_period(Pmu &pmu, u32 logical)
+[[gnu::noinline]] inline void set_period(Pmu &pmu, u32 logical)
 {
 	u64 start = pmu.geometry().counter_mask() >> 1;
 	__atomic_store_n(&pmu.slots_[logical].prev_count, start, __ATOMIC_RELAXED);
@@ -95,24 +99,16 @@ inline void set_period(Pmu &pmu, u32 logical)
 
 // The count since the last update, with the counter's wrap-around. Races
 // with the overflow handler on the same CPU are settled by the exchange.
-enum class ReadError { none, torn };
-
-inline u64 update(Pmu &pmu, u32 logical, ReadError *error = nullptr)
+// -ETIMEDOUT for a counter whose high half never settles: it counts
+// nothing rather than a torn value.
+[[gnu::noinline]] inline kcpp::Result<u64> update(Pmu &pmu, u32 logical)
 {
 	Slot &slot = pmu.slots_[logical];
 	u32 physical = counter(pmu, logical).physical;
 	u64 prev = __atomic_load_n(&slot.prev_count, __ATOMIC_RELAXED);
 	u64 now;
 	do {
-		auto value = read_counter(pmu, physical);
-		if (!value) {
-			// A counter whose high half never settles: count nothing
-			// rather than a torn value.
-			if (error)
-				*error = ReadError::torn;
-			return 0;
-		}
-		now = value.value();
+		now = KCPP_TRY(read_counter(pmu, physical));
 	} while (!__atomic_compare_exchange_n(&slot.prev_count, &prev, now, false, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
 	return (now - prev) & pmu.geometry().counter_mask();
@@ -184,7 +180,7 @@ class GroupCheck {
 public:
 	explicit GroupCheck(const Pmu &pmu) : pmu_(pmu) {}
 
-	int add(const Slot &member)
+	[[gnu::noinline]] int add(const Slot &member)
 	{
 		bool cycle = is_cycle_event(pmu_, member.config);
 		int ret = validate(pmu_, member, have_first_ ? &first_ : nullptr);
@@ -236,38 +232,39 @@ inline void start(Pmu &pmu, u32 logical)
 	enable_counter(pmu, ctr.physical);
 }
 
-// Stops the counter; returns the count since the last update.
-inline u64 stop(Pmu &pmu, u32 logical, ReadError *error = nullptr)
+// Stops the counter; returns the count since the last update (see update()).
+inline kcpp::Result<u64> stop(Pmu &pmu, u32 logical)
 {
 	Counter ctr = counter(pmu, logical);
 	disable_counter(pmu, ctr.physical);
 	if (pmu.ops().reset_ev_filter && !is_cycle_counter(pmu, logical))
 		pmu.ops().reset_ev_filter(pmu, ctr, pmu.slots_[logical]);
-	return update(pmu, logical, error);
+	return update(pmu, logical);
 }
 
 // The overflow interrupt: with the PMU stopped, clears the overflow flags
 // and brings each overflowed counter's event up to date (on_count(event,
-// delta)), restarting it from the period. Whether any counter overflowed.
+// delta); a counter that never read stable counts 0), restarting it from
+// the period. Whether any counter overflowed.
 template <typename OnCount>
 bool handle_overflow(Pmu &pmu, OnCount &&on_count)
 {
 	const Geometry &geo = pmu.geometry();
 	auto io1 = pmu.page1();
 	disable(pmu);
-	CounterSet overflowed;
 	bool any = false;
 	for (u32 n = 0; n < geo.set_clr_registers(); n++) {
 		u32 flags = PMOVSCLR::Get(n).ReadFrom(io1).reg_value();
 		PMOVSCLR::Get(n).set_reg_value(flags).WriteTo(io1);
-		overflowed.set_word32(n, flags);
 		any |= flags != 0;
-	}
-	if (any) {
-		for (u32 logical = 0; logical < geo.logical_counters(); logical++) {
-			if (!pmu.used_.test(logical) || !overflowed.test(geo.to_physical(logical)))
+		// In physical order, which is the logical order too: the cycle
+		// counter, physical 31, is the last logical one below 32.
+		for (; flags; flags &= flags - 1) {
+			u32 physical = n * counters_per_set_clr + __builtin_ctz(flags);
+			u32 logical = geo.to_logical(physical);
+			if (logical == no_counter || !pmu.used_.test(logical))
 				continue;
-			on_count(pmu.slots_[logical].event, update(pmu, logical));
+			on_count(pmu.slots_[logical].event, update(pmu, logical).value_or(0));
 			set_period(pmu, logical);
 		}
 	}

@@ -461,7 +461,7 @@ inline const Variant &variant_of(const Pmu &pmu) { return pmu.variant<Variant>()
 
 // An event counter's filters: PMEVFILTR and/or PMEVFILT2R, as the variant
 // says.
-inline void set_ev_filter(Pmu &pmu, const Counter &ctr, const Slot &slot)
+inline void set_ev_filter(Pmu &pmu, Counter ctr, const Slot &slot)
 {
 	const Variant &v = variant_of(pmu);
 	auto io = pmu.page0();
@@ -480,7 +480,7 @@ inline void set_cc_filter(Pmu &pmu, const Slot &slot)
 }
 
 // Clears on stop what set_ev_filter() wrote.
-inline void reset_ev_filter(Pmu &pmu, const Counter &ctr, const Slot &)
+inline void reset_ev_filter(Pmu &pmu, Counter ctr, const Slot &)
 {
 	const Variant &v = variant_of(pmu);
 	auto io = pmu.page0();
@@ -538,7 +538,7 @@ inline int pcie_tgt_validate_event(const Pmu &pmu, const Slot &event, const Slot
 // PMEVFILT2R: the destination root ports (all of them when none is selected
 // and no address filter is), and the address filter the counter holds. When
 // none can be had the counter counts nothing rather than everything.
-inline void pcie_tgt_set_ev_filter(Pmu &pmu, const Counter &ctr, const Slot &slot)
+inline void pcie_tgt_set_ev_filter(Pmu &pmu, Counter ctr, const Slot &slot)
 {
 	u32 f = pcie_tgt::filter(slot.config);
 	u32 value = f & pcie_tgt::port_mask;
@@ -554,7 +554,7 @@ inline void pcie_tgt_set_ev_filter(Pmu &pmu, const Counter &ctr, const Slot &slo
 	PMEVFILT2R::Get(ctr.physical).set_reg_value(value).WriteTo(io);
 }
 
-inline void pcie_tgt_reset_ev_filter(Pmu &pmu, const Counter &ctr, const Slot &)
+inline void pcie_tgt_reset_ev_filter(Pmu &pmu, Counter ctr, const Slot &)
 {
 	if (auto *filters = pmu.backend_state<pcie_tgt::AddressFilters>())
 		filters->put(ctr.physical);
@@ -568,8 +568,8 @@ inline void pcie_tgt_reset_ev_filter(Pmu &pmu, const Counter &ctr, const Slot &)
 struct Overrides {
 	bool (*is_cycle_event)(const Pmu &, const EventConfig &) = nullptr;
 	u32 (*event_type)(const Pmu &, const EventConfig &) = nullptr;
-	void (*set_ev_filter)(Pmu &, const Counter &, const Slot &) = nvidia::set_ev_filter;
-	void (*reset_ev_filter)(Pmu &, const Counter &, const Slot &) = nullptr;
+	void (*set_ev_filter)(Pmu &, Counter, const Slot &) = nvidia::set_ev_filter;
+	void (*reset_ev_filter)(Pmu &, Counter, const Slot &) = nullptr;
 	int (*validate_event)(const Pmu &, const Slot &, const Slot *) = nullptr;
 };
 

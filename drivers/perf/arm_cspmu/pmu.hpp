@@ -124,7 +124,9 @@ struct Slot {
 };
 
 // A counter an event holds: logical (the driver's) and physical (the
-// registers') indices differ only for the cycle counter.
+// registers') indices differ only for the cycle counter. Passed by value
+// (one register), not by reference: a reference to a local makes its
+// caller reserve stack and check a stack canary.
 struct Counter {
 	u32 logical;
 	u32 physical;
@@ -142,9 +144,9 @@ struct Ops {
 	// The filter registers when an event starts: PMEVFILTR and
 	// PMEVFILT2R of an event counter, PMCCFILTR of the cycle counter;
 	// and what stop() leaves in an event counter's.
-	void (*set_ev_filter)(Pmu &, const Counter &, const Slot &) = nullptr;
+	void (*set_ev_filter)(Pmu &, Counter, const Slot &) = nullptr;
 	void (*set_cc_filter)(Pmu &, const Slot &) = nullptr;
-	void (*reset_ev_filter)(Pmu &, const Counter &, const Slot &) = nullptr;
+	void (*reset_ev_filter)(Pmu &, Counter, const Slot &) = nullptr;
 	// More constraints on an event (with its leader's config) joining
 	// the PMU, where scheduled is the first event counting on an event
 	// counter now (nullptr when none) and in a group check, the group's
