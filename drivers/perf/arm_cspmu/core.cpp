@@ -9,7 +9,30 @@
 
 using namespace armature::cspmu;
 
+// A PMU and the backend it uses (a reference on the backend's module for as
+// long as the PMU exists). The glue holds it as an opaque pointer and hands
+// it to every callback.
+struct armature_cspmu_core {
+	template <typename... Args>
+	explicit armature_cspmu_core(Args &&...args) : pmu(std::forward<Args>(args)...) {}
+	~armature_cspmu_core()
+	{
+		if (initialised && backend->release)
+			backend->release(pmu);
+		kcpp_kfree(pmu.slots_);
+	}
+
+	Pmu pmu;
+	BackendRegistry::Handle backend;
+	bool initialised = false;
+	// The CPU that handles the PMU, -1 while none: changed by CPU
+	// hotplug, read by event_init (as upstream reads its cpumask).
+	int active_cpu = -1;
+};
+
 namespace {
+
+using Instance = armature_cspmu_core;
 
 // Which module knows which implementer. A PMU whose PMIIDR matches an entry
 // gets that module requested at probe; the module registers a backend under
@@ -39,28 +62,6 @@ constexpr Ops baseline_ops = {
 	.events = baseline_events,
 	.formats = baseline_formats,
 };
-
-// A PMU and the backend it uses (a reference on the backend's module for as
-// long as the PMU exists).
-struct Instance {
-	template <typename... Args>
-	explicit Instance(Args &&...args) : pmu(std::forward<Args>(args)...) {}
-	~Instance()
-	{
-		if (initialised && backend->release)
-			backend->release(pmu);
-		kcpp_kfree(pmu.slots_);
-	}
-
-	Pmu pmu;
-	BackendRegistry::Handle backend;
-	bool initialised = false;
-};
-
-Instance &instance(armature_cspmu *c)
-{
-	return *static_cast<Instance *>(armature_cspmu_core(c));
-}
 
 // Names without a backend: arm_cspmu_<n> for devicetree PMUs, by APMT node
 // type otherwise (arm_cspmu_acpi_<HID>_<UID> for an ACPI device's PMU). The
@@ -129,9 +130,16 @@ kcpp::Result<volatile void *> map_frame(armature_cspmu *c, unsigned index, bool 
 }
 
 // The CPUs that may handle the PMU: devicetree's "cpus" (all of them when
-// absent), or the processor or processor container of the APMT node.
-kcpp::Result<void> associate_cpus(armature_cspmu *c, const Firmware &fw)
+// absent), or the processor or processor container of the APMT node. The
+// lowest of them.
+kcpp::Result<int> associate_cpus(armature_cspmu *c, const Firmware &fw)
 {
+	int first = -1;
+	auto associate = [&](int cpu) {
+		armature_cspmu_associate_cpu(c, cpu);
+		if (first < 0 || cpu < first)
+			first = cpu;
+	};
 	if (fw.from_apmt) {
 		bool container = fw.apmt_flags & apmt::flag_container_affinity;
 		for (int cpu = -1; (cpu = armature_cspmu_next_possible_cpu(cpu)) >= 0;) {
@@ -139,7 +147,7 @@ kcpp::Result<void> associate_cpus(armature_cspmu *c, const Firmware &fw)
 			if (container ? armature_cspmu_cpu_in_acpi_container(cpu, fw.apmt_proc_affinity)
 				      : armature_cspmu_acpi_cpu_uid(cpu, &uid) &&
 						uid == fw.apmt_proc_affinity)
-				armature_cspmu_associate_cpu(c, cpu);
+				associate(cpu);
 		}
 	} else if (armature_cspmu_dt_has_cpus(c)) {
 		for (unsigned i = 0;; i++) {
@@ -152,13 +160,13 @@ kcpp::Result<void> associate_cpus(armature_cspmu *c, const Firmware &fw)
 				return kcpp::Error(ret);
 			}
 			if (cpu >= 0)
-				armature_cspmu_associate_cpu(c, cpu);
+				associate(cpu);
 		}
 	} else {
 		for (int cpu = -1; (cpu = armature_cspmu_next_possible_cpu(cpu)) >= 0;)
-			armature_cspmu_associate_cpu(c, cpu);
+			associate(cpu);
 	}
-	if (armature_cspmu_first_associated_cpu(c) < 0) {
+	if (first < 0) {
 		if (fw.from_apmt)
 			armature_cspmu_err(c, "no CPU has the APMT node's %s UID %u\n",
 					   fw.apmt_flags & apmt::flag_container_affinity
@@ -168,7 +176,7 @@ kcpp::Result<void> associate_cpus(armature_cspmu *c, const Firmware &fw)
 			armature_cspmu_err(c, "none of the \"cpus\" is a possible CPU\n");
 		return kcpp::Error(-ENODEV);
 	}
-	return {};
+	return first;
 }
 
 // The backend named for the PMU's implementer, its module requested if need
@@ -264,8 +272,7 @@ kcpp::Result<void> probe(armature_cspmu *c, const Firmware &fw)
 	int irq = armature_cspmu_request_irq(c);
 	if (irq < 0)
 		return kcpp::Error(irq);
-	KCPP_TRY(associate_cpus(c, fw));
-	int node = armature_cspmu_cpu_to_node(armature_cspmu_first_associated_cpu(c));
+	int node = armature_cspmu_cpu_to_node(KCPP_TRY(associate_cpus(c, fw)));
 
 	auto inst = kcpp::make<Instance>(kcpp::gfp::kernel, c, page0, page1 ? page1 : page0,
 					 geo.value(), pmiidr, fw, node);
@@ -296,38 +303,27 @@ kcpp::Result<void> probe(armature_cspmu *c, const Firmware &fw)
 
 // The group an event joins, member by member (those of this PMU; software
 // events go anywhere, another hardware PMU's cannot be in the group).
-int validate_group(armature_cspmu *c, Pmu &pmu, perf_event *event, const EventConfig &config)
+int validate_group(Pmu &pmu, perf_event *event, const armature_cspmu_event_info &info)
 {
-	perf_event *leader = armature_cspmu_event_leader(event);
-	armature_cspmu_event_info info;
-	armature_cspmu_event_get(c, leader, &info);
-	EventConfig leader_config{info.config, info.config1, info.config2};
+	armature_cspmu *c = pmu.kobj();
+	EventConfig config{info.config, info.config1, info.config2};
+	EventConfig leader_config{info.leader_config, info.leader_config1, info.leader_config2};
 	engine::GroupCheck group(pmu);
 
-	auto check = [&](perf_event *member) -> int {
-		armature_cspmu_event_info m;
-		armature_cspmu_event_get(c, member, &m);
-		if (m.is_software)
-			return 0;
-		if (!m.on_this_pmu)
+	for (perf_event *m = info.leader; m; m = armature_cspmu_next_sibling(info.leader, m)) {
+		if (m == event)
+			continue; // a new leader, with no siblings yet: itself, last
+		armature_cspmu_event_info mi;
+		armature_cspmu_event_get(c, m, &mi);
+		if (mi.is_software)
+			continue;
+		if (!mi.on_this_pmu)
 			return -EINVAL;
-		return group.add({{m.config, m.config1, m.config2}, leader_config});
-	};
-	if (leader == event)
-		return group.add({config, config});
-	int ret = check(leader);
-	for (perf_event *s = nullptr; !ret && (s = armature_cspmu_next_sibling(leader, s));)
-		ret = check(s);
-	if (!ret)
-		ret = group.add({config, leader_config});
-	return ret;
-}
-
-EventConfig leader_config(armature_cspmu *c, perf_event *event)
-{
-	armature_cspmu_event_info info;
-	armature_cspmu_event_get(c, armature_cspmu_event_leader(event), &info);
-	return {info.config, info.config1, info.config2};
+		int ret = group.add({{mi.config, mi.config1, mi.config2}, leader_config});
+		if (ret)
+			return ret;
+	}
+	return group.add({config, leader_config});
 }
 
 // The count an update found; a counter that never read stable counts
@@ -338,6 +334,14 @@ EventConfig leader_config(armature_cspmu *c, perf_event *event)
 		armature_cspmu_err_ratelimited(pmu.kobj(), "64-bit counter never read stable; "
 					       "count not updated\n");
 	armature_cspmu_event_add_count(event, delta.value_or(0));
+}
+
+// Hotplug callbacks of one PMU are serialised; event_init reads the CPU
+// concurrently.
+void set_active_cpu(armature_cspmu_core *core, int cpu)
+{
+	__atomic_store_n(&core->active_cpu, cpu, __ATOMIC_RELAXED);
+	armature_cspmu_set_active_cpu(core->pmu.kobj(), cpu);
 }
 
 } // namespace
@@ -375,16 +379,18 @@ int armature_cspmu_probe(armature_cspmu *c, const armature_cspmu_firmware *fw)
 	return probe(c, *fw).code();
 }
 
-void armature_cspmu_remove(armature_cspmu *c)
+void armature_cspmu_remove(armature_cspmu_core *core)
 {
+	armature_cspmu *c = core->pmu.kobj();
 	armature_cspmu_unregister(c);
-	kcpp::Box<Instance> inst(&instance(c));
+	kcpp::Box<Instance> inst(core);
 	armature_cspmu_set_core(c, nullptr);
 }
 
-int armature_cspmu_event_init(armature_cspmu *c, perf_event *event)
+int armature_cspmu_event_init(armature_cspmu_core *core, perf_event *event, int *cpu, int *idx)
 {
-	Pmu &pmu = instance(c).pmu;
+	Pmu &pmu = core->pmu;
+	armature_cspmu *c = pmu.kobj();
 	armature_cspmu_event_info info;
 	armature_cspmu_event_get(c, event, &info);
 	if (!info.matches_type)
@@ -394,16 +400,16 @@ int armature_cspmu_event_init(armature_cspmu *c, perf_event *event)
 		armature_cspmu_dbg(c, "sampling is not supported\n");
 		return -EOPNOTSUPP;
 	}
-	if (info.cpu < 0 || info.per_task) {
+	if (*cpu < 0 || info.per_task) {
 		armature_cspmu_dbg(c, "per-task counting is not supported\n");
 		return -EINVAL;
 	}
-	if (!armature_cspmu_cpu_associated(c, info.cpu)) {
-		armature_cspmu_dbg(c, "CPU %d is not associated with the PMU\n", info.cpu);
+	if (!armature_cspmu_cpu_associated(c, *cpu)) {
+		armature_cspmu_dbg(c, "CPU %d is not associated with the PMU\n", *cpu);
 		return -EINVAL;
 	}
-	int cpu = armature_cspmu_active_cpu(c);
-	if (cpu < 0)
+	int active = __atomic_load_n(&core->active_cpu, __ATOMIC_RELAXED);
+	if (active < 0)
 		return -EINVAL;
 	EventConfig config{info.config, info.config1, info.config2};
 	if (!pmu.masks_.covers(config)) {
@@ -417,101 +423,101 @@ int armature_cspmu_event_init(armature_cspmu *c, perf_event *event)
 		armature_cspmu_dbg(c, "the PMU has no cycle counter\n");
 		return -EINVAL;
 	}
-	int ret = validate_group(c, pmu, event, config);
+	int ret = validate_group(pmu, event, info);
 	if (ret) {
 		armature_cspmu_dbg(c, "the event's group cannot count at once (%d)\n", ret);
 		return -EINVAL;
 	}
-	armature_cspmu_event_set_cpu(event, cpu);
-	armature_cspmu_event_set_idx(event, -1);
+	*cpu = active;
+	*idx = -1;
 	return 0;
 }
 
-int armature_cspmu_add(armature_cspmu *c, perf_event *event, int flags)
+int armature_cspmu_add(armature_cspmu_core *core, perf_event *event, int flags, int *idx,
+		       int *state)
 {
-	Pmu &pmu = instance(c).pmu;
+	Pmu &pmu = core->pmu;
 	armature_cspmu_event_info info;
-	armature_cspmu_event_get(c, event, &info);
+	armature_cspmu_event_get(pmu.kobj(), event, &info);
 	auto logical = engine::add(pmu, {info.config, info.config1, info.config2},
-				   leader_config(c, event), event);
+				   {info.leader_config, info.leader_config1, info.leader_config2},
+				   event);
 	if (!logical)
 		return logical.code();
-	armature_cspmu_event_set_idx(event, logical.value());
-	armature_cspmu_event_set_state(event, ARMATURE_CSPMU_HES_STOPPED | ARMATURE_CSPMU_HES_UPTODATE);
+	*idx = logical.value();
+	*state = ARMATURE_CSPMU_HES_STOPPED | ARMATURE_CSPMU_HES_UPTODATE;
 	if (flags & ARMATURE_CSPMU_EF_START)
-		armature_cspmu_start(c, event, ARMATURE_CSPMU_EF_RELOAD);
+		armature_cspmu_start(core, *idx, state);
 	armature_cspmu_event_update_userpage(event);
 	return 0;
 }
 
-void armature_cspmu_start(armature_cspmu *c, perf_event *event, int)
+void armature_cspmu_start(armature_cspmu_core *core, int idx, int *state)
 {
-	engine::start(instance(c).pmu, armature_cspmu_event_idx(event));
-	armature_cspmu_event_set_state(event, 0);
+	engine::start(core->pmu, idx);
+	*state = 0;
 }
 
-void armature_cspmu_stop(armature_cspmu *c, perf_event *event, int)
+void armature_cspmu_stop(armature_cspmu_core *core, perf_event *event, int idx, int *state)
 {
-	int state = armature_cspmu_event_state(event);
-	if (state & ARMATURE_CSPMU_HES_STOPPED)
+	if (*state & ARMATURE_CSPMU_HES_STOPPED)
 		return;
-	Pmu &pmu = instance(c).pmu;
-	count(pmu, event, engine::stop(pmu, armature_cspmu_event_idx(event)));
-	armature_cspmu_event_set_state(event, state | ARMATURE_CSPMU_HES_STOPPED |
-						      ARMATURE_CSPMU_HES_UPTODATE);
+	count(core->pmu, event, engine::stop(core->pmu, idx));
+	*state |= ARMATURE_CSPMU_HES_STOPPED | ARMATURE_CSPMU_HES_UPTODATE;
 }
 
-void armature_cspmu_del(armature_cspmu *c, perf_event *event, int)
+void armature_cspmu_del(armature_cspmu_core *core, perf_event *event, int *idx, int *state)
 {
-	armature_cspmu_stop(c, event, 0);
-	engine::remove(instance(c).pmu, armature_cspmu_event_idx(event));
-	armature_cspmu_event_set_idx(event, -1);
+	armature_cspmu_stop(core, event, *idx, state);
+	engine::remove(core->pmu, *idx);
+	*idx = -1;
 	armature_cspmu_event_update_userpage(event);
 }
 
-void armature_cspmu_read(armature_cspmu *c, perf_event *event)
+void armature_cspmu_read(armature_cspmu_core *core, perf_event *event, int idx)
 {
-	Pmu &pmu = instance(c).pmu;
-	count(pmu, event, engine::update(pmu, armature_cspmu_event_idx(event)));
+	count(core->pmu, event, engine::update(core->pmu, idx));
 }
 
-void armature_cspmu_enable(armature_cspmu *c)
+void armature_cspmu_enable(armature_cspmu_core *core)
 {
-	engine::enable(instance(c).pmu);
+	engine::enable(core->pmu);
 }
 
-void armature_cspmu_disable(armature_cspmu *c)
+void armature_cspmu_disable(armature_cspmu_core *core)
 {
-	engine::disable(instance(c).pmu);
+	engine::disable(core->pmu);
 }
 
-bool armature_cspmu_handle_irq(armature_cspmu *c)
+bool armature_cspmu_handle_irq(armature_cspmu_core *core)
 {
-	Pmu &pmu = instance(c).pmu;
+	Pmu &pmu = core->pmu;
 	return engine::handle_overflow(pmu, [&](void *event, u64 delta) { count(pmu, event, delta); });
 }
 
-void armature_cspmu_cpu_online(armature_cspmu *c, unsigned int cpu)
+void armature_cspmu_cpu_online(armature_cspmu_core *core, unsigned int cpu)
 {
-	if (armature_cspmu_cpu_associated(c, cpu) && armature_cspmu_active_cpu(c) < 0)
-		armature_cspmu_set_active_cpu(c, cpu);
+	armature_cspmu *c = core->pmu.kobj();
+	if (core->active_cpu < 0 && armature_cspmu_cpu_associated(c, cpu))
+		set_active_cpu(core, cpu);
 }
 
-void armature_cspmu_cpu_teardown(armature_cspmu *c, unsigned int cpu)
+void armature_cspmu_cpu_teardown(armature_cspmu_core *core, unsigned int cpu)
 {
-	if (armature_cspmu_active_cpu(c) != static_cast<int>(cpu))
+	if (core->active_cpu != static_cast<int>(cpu))
 		return;
-	armature_cspmu_set_active_cpu(c, -1);
+	set_active_cpu(core, -1);
+	armature_cspmu *c = core->pmu.kobj();
 	int target = armature_cspmu_other_online_associated_cpu(c, cpu);
 	if (target < 0)
 		return;
 	armature_cspmu_migrate(c, cpu, target);
-	armature_cspmu_set_active_cpu(c, target);
+	set_active_cpu(core, target);
 }
 
-bool armature_cspmu_event_visible(armature_cspmu *c, unsigned int index)
+bool armature_cspmu_event_visible(armature_cspmu_core *core, unsigned int index)
 {
-	const Pmu &pmu = instance(c).pmu;
+	const Pmu &pmu = core->pmu;
 	return index < pmu.ops().events.size() && engine::event_visible(pmu, pmu.ops().events[index]);
 }
 

@@ -18,6 +18,8 @@ extern "C" {
 struct armature_cspmu;
 struct armature_cspmu_backend;
 struct perf_event;
+/* The C++ object of a PMU (core.cpp), opaque to C. */
+struct armature_cspmu_core;
 
 /* --- Exported to the vendor backends (namespace ARMATURE_CSPMU) --- */
 
@@ -52,26 +54,37 @@ enum {
 int armature_cspmu_core_init(void);
 void armature_cspmu_core_exit(void);
 int armature_cspmu_probe(struct armature_cspmu *c, const struct armature_cspmu_firmware *fw);
-void armature_cspmu_remove(struct armature_cspmu *c);
+void armature_cspmu_remove(struct armature_cspmu_core *core);
 
-int armature_cspmu_event_init(struct armature_cspmu *c, struct perf_event *event);
-int armature_cspmu_add(struct armature_cspmu *c, struct perf_event *event, int flags);
-void armature_cspmu_del(struct armature_cspmu *c, struct perf_event *event, int flags);
-void armature_cspmu_start(struct armature_cspmu *c, struct perf_event *event, int flags);
-void armature_cspmu_stop(struct armature_cspmu *c, struct perf_event *event, int flags);
-void armature_cspmu_read(struct armature_cspmu *c, struct perf_event *event);
-void armature_cspmu_enable(struct armature_cspmu *c);
-void armature_cspmu_disable(struct armature_cspmu *c);
-bool armature_cspmu_handle_irq(struct armature_cspmu *c);
-void armature_cspmu_cpu_online(struct armature_cspmu *c, unsigned int cpu);
-void armature_cspmu_cpu_teardown(struct armature_cspmu *c, unsigned int cpu);
-bool armature_cspmu_event_visible(struct armature_cspmu *c, unsigned int index);
+/*
+ * perf's callbacks. The glue passes the fields of the event that the core
+ * reads and writes (cpu, hw.idx, hw.state) by pointer, or hw.idx by value
+ * where it is only read: one call across the boundary per callback.
+ */
+int armature_cspmu_event_init(struct armature_cspmu_core *core, struct perf_event *event,
+			      int *cpu, int *idx);
+int armature_cspmu_add(struct armature_cspmu_core *core, struct perf_event *event, int flags,
+		       int *idx, int *state);
+void armature_cspmu_del(struct armature_cspmu_core *core, struct perf_event *event, int *idx,
+			int *state);
+void armature_cspmu_start(struct armature_cspmu_core *core, int idx, int *state);
+void armature_cspmu_stop(struct armature_cspmu_core *core, struct perf_event *event, int idx,
+			 int *state);
+void armature_cspmu_read(struct armature_cspmu_core *core, struct perf_event *event, int idx);
+void armature_cspmu_enable(struct armature_cspmu_core *core);
+void armature_cspmu_disable(struct armature_cspmu_core *core);
+bool armature_cspmu_handle_irq(struct armature_cspmu_core *core);
+void armature_cspmu_cpu_online(struct armature_cspmu_core *core, unsigned int cpu);
+void armature_cspmu_cpu_teardown(struct armature_cspmu_core *core, unsigned int cpu);
+bool armature_cspmu_event_visible(struct armature_cspmu_core *core, unsigned int index);
 
 /* --- C (core_glue.c), called by C++ --- */
 
+/* An event and its group leader, in one call. */
 struct armature_cspmu_event_info {
 	__u64 config, config1, config2;
-	int cpu;
+	__u64 leader_config, leader_config1, leader_config2;
+	struct perf_event *leader;
 	bool matches_type;	/* attr.type is this PMU's */
 	bool on_this_pmu;	/* event->pmu is this PMU */
 	bool is_software;
@@ -81,20 +94,13 @@ struct armature_cspmu_event_info {
 
 void armature_cspmu_event_get(struct armature_cspmu *c, struct perf_event *event,
 			      struct armature_cspmu_event_info *info);
-struct perf_event *armature_cspmu_event_leader(struct perf_event *event);
-/* The leader's siblings in order, starting after pos (NULL: the first). */
+/* The leader's siblings in order, starting after pos (the leader: the first). */
 struct perf_event *armature_cspmu_next_sibling(struct perf_event *leader, struct perf_event *pos);
-void armature_cspmu_event_set_cpu(struct perf_event *event, int cpu);
-int armature_cspmu_event_idx(struct perf_event *event);
-void armature_cspmu_event_set_idx(struct perf_event *event, int idx);
-int armature_cspmu_event_state(struct perf_event *event);
-void armature_cspmu_event_set_state(struct perf_event *event, int state);
 void armature_cspmu_event_add_count(void *event, __u64 delta);
 void armature_cspmu_event_update_userpage(struct perf_event *event);
 
-/* The C++ object of a PMU, set once at probe. */
-void *armature_cspmu_core(struct armature_cspmu *c);
-void armature_cspmu_set_core(struct armature_cspmu *c, void *core);
+/* The C++ object of a PMU: set at probe, cleared at remove. */
+void armature_cspmu_set_core(struct armature_cspmu *c, struct armature_cspmu_core *core);
 
 /* Register frames: 0 when mapped; -ENOENT when the device has no such
  * resource; the mapping's error otherwise. */
@@ -111,10 +117,8 @@ bool armature_cspmu_acpi_cpu_uid(unsigned int cpu, __u32 *uid);
 bool armature_cspmu_cpu_in_acpi_container(unsigned int cpu, __u32 container_uid);
 void armature_cspmu_associate_cpu(struct armature_cspmu *c, unsigned int cpu);
 bool armature_cspmu_cpu_associated(struct armature_cspmu *c, unsigned int cpu);
-int armature_cspmu_first_associated_cpu(struct armature_cspmu *c);
 int armature_cspmu_other_online_associated_cpu(struct armature_cspmu *c, unsigned int cpu);
 int armature_cspmu_cpu_to_node(unsigned int cpu);
-int armature_cspmu_active_cpu(struct armature_cspmu *c);
 void armature_cspmu_set_active_cpu(struct armature_cspmu *c, int cpu);
 void armature_cspmu_migrate(struct armature_cspmu *c, unsigned int from, unsigned int to);
 

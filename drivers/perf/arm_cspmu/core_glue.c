@@ -30,7 +30,7 @@
 struct armature_cspmu {
 	struct pmu pmu;
 	struct device *dev;
-	void *core;
+	struct armature_cspmu_core *core;
 	struct hlist_node cpuhp_node;
 	cpumask_t associated_cpus;
 	cpumask_t active_cpu;
@@ -65,54 +65,60 @@ static struct armature_cspmu *dev_to_cspmu(struct device *dev)
 
 /* perf callbacks */
 
+static struct armature_cspmu_core *core_of(struct perf_event *event)
+{
+	return to_cspmu(event->pmu)->core;
+}
+
 static int cspmu_event_init(struct perf_event *event)
 {
-	return armature_cspmu_event_init(to_cspmu(event->pmu), event);
+	return armature_cspmu_event_init(core_of(event), event, &event->cpu, &event->hw.idx);
 }
 
 static int cspmu_add(struct perf_event *event, int flags)
 {
-	return armature_cspmu_add(to_cspmu(event->pmu), event, flags);
+	return armature_cspmu_add(core_of(event), event, flags, &event->hw.idx, &event->hw.state);
 }
 
 static void cspmu_del(struct perf_event *event, int flags)
 {
-	armature_cspmu_del(to_cspmu(event->pmu), event, flags);
+	armature_cspmu_del(core_of(event), event, &event->hw.idx, &event->hw.state);
 }
 
 static void cspmu_start(struct perf_event *event, int flags)
 {
-	armature_cspmu_start(to_cspmu(event->pmu), event, flags);
+	armature_cspmu_start(core_of(event), event->hw.idx, &event->hw.state);
 }
 
 static void cspmu_stop(struct perf_event *event, int flags)
 {
-	armature_cspmu_stop(to_cspmu(event->pmu), event, flags);
+	armature_cspmu_stop(core_of(event), event, event->hw.idx, &event->hw.state);
 }
 
 static void cspmu_read(struct perf_event *event)
 {
-	armature_cspmu_read(to_cspmu(event->pmu), event);
+	armature_cspmu_read(core_of(event), event, event->hw.idx);
 }
 
 static void cspmu_enable(struct pmu *pmu)
 {
-	armature_cspmu_enable(to_cspmu(pmu));
+	armature_cspmu_enable(to_cspmu(pmu)->core);
 }
 
 static void cspmu_disable(struct pmu *pmu)
 {
-	armature_cspmu_disable(to_cspmu(pmu));
+	armature_cspmu_disable(to_cspmu(pmu)->core);
 }
 
 static irqreturn_t cspmu_irq(int irq, void *data)
 {
 	struct armature_cspmu *c = data;
+	struct armature_cspmu_core *core = READ_ONCE(c->core);
 
 	/* Requested before the PMU is registered: nothing counts yet. */
-	if (!READ_ONCE(c->core))
+	if (!core)
 		return IRQ_NONE;
-	return IRQ_RETVAL(armature_cspmu_handle_irq(c));
+	return IRQ_RETVAL(armature_cspmu_handle_irq(core));
 }
 
 /* Event accessors */
@@ -120,10 +126,15 @@ static irqreturn_t cspmu_irq(int irq, void *data)
 void armature_cspmu_event_get(struct armature_cspmu *c, struct perf_event *event,
 			      struct armature_cspmu_event_info *info)
 {
+	struct perf_event *leader = event->group_leader;
+
 	info->config = event->attr.config;
 	info->config1 = event->attr.config1;
 	info->config2 = event->attr.config2;
-	info->cpu = event->cpu;
+	info->leader_config = leader->attr.config;
+	info->leader_config1 = leader->attr.config1;
+	info->leader_config2 = leader->attr.config2;
+	info->leader = leader;
 	info->matches_type = event->attr.type == c->pmu.type;
 	info->on_this_pmu = event->pmu == &c->pmu;
 	info->is_software = is_software_event(event);
@@ -131,42 +142,13 @@ void armature_cspmu_event_get(struct armature_cspmu *c, struct perf_event *event
 	info->per_task = event->attach_state & PERF_ATTACH_TASK;
 }
 
-struct perf_event *armature_cspmu_event_leader(struct perf_event *event)
-{
-	return event->group_leader;
-}
-
 struct perf_event *armature_cspmu_next_sibling(struct perf_event *leader, struct perf_event *pos)
 {
-	struct list_head *next = pos ? pos->sibling_list.next : leader->sibling_list.next;
+	/* The leader's sibling_list is the head of the list. */
+	struct list_head *next = pos->sibling_list.next;
 
 	return next == &leader->sibling_list ? NULL :
 	       list_entry(next, struct perf_event, sibling_list);
-}
-
-void armature_cspmu_event_set_cpu(struct perf_event *event, int cpu)
-{
-	event->cpu = cpu;
-}
-
-int armature_cspmu_event_idx(struct perf_event *event)
-{
-	return event->hw.idx;
-}
-
-void armature_cspmu_event_set_idx(struct perf_event *event, int idx)
-{
-	event->hw.idx = idx;
-}
-
-int armature_cspmu_event_state(struct perf_event *event)
-{
-	return event->hw.state;
-}
-
-void armature_cspmu_event_set_state(struct perf_event *event, int state)
-{
-	event->hw.state = state;
 }
 
 void armature_cspmu_event_add_count(void *event, u64 delta)
@@ -179,12 +161,7 @@ void armature_cspmu_event_update_userpage(struct perf_event *event)
 	perf_event_update_userpage(event);
 }
 
-void *armature_cspmu_core(struct armature_cspmu *c)
-{
-	return c->core;
-}
-
-void armature_cspmu_set_core(struct armature_cspmu *c, void *core)
+void armature_cspmu_set_core(struct armature_cspmu *c, struct armature_cspmu_core *core)
 {
 	WRITE_ONCE(c->core, core);
 }
@@ -291,13 +268,6 @@ bool armature_cspmu_cpu_associated(struct armature_cspmu *c, unsigned int cpu)
 	return cpumask_test_cpu(cpu, &c->associated_cpus);
 }
 
-int armature_cspmu_first_associated_cpu(struct armature_cspmu *c)
-{
-	unsigned int cpu = cpumask_first(&c->associated_cpus);
-
-	return cpu < nr_cpu_ids ? cpu : -1;
-}
-
 int armature_cspmu_other_online_associated_cpu(struct armature_cspmu *c, unsigned int cpu)
 {
 	unsigned int other = cpumask_any_and_but(&c->associated_cpus, cpu_online_mask, cpu);
@@ -308,13 +278,6 @@ int armature_cspmu_other_online_associated_cpu(struct armature_cspmu *c, unsigne
 int armature_cspmu_cpu_to_node(unsigned int cpu)
 {
 	return cpu_to_node(cpu);
-}
-
-int armature_cspmu_active_cpu(struct armature_cspmu *c)
-{
-	unsigned int cpu = cpumask_first(&c->active_cpu);
-
-	return cpu < nr_cpu_ids ? cpu : -1;
 }
 
 void armature_cspmu_set_active_cpu(struct armature_cspmu *c, int cpu)
@@ -339,13 +302,14 @@ void armature_cspmu_migrate(struct armature_cspmu *c, unsigned int from, unsigne
 
 static int cspmu_cpu_online(unsigned int cpu, struct hlist_node *node)
 {
-	armature_cspmu_cpu_online(hlist_entry(node, struct armature_cspmu, cpuhp_node), cpu);
+	armature_cspmu_cpu_online(hlist_entry(node, struct armature_cspmu, cpuhp_node)->core, cpu);
 	return 0;
 }
 
 static int cspmu_cpu_teardown(unsigned int cpu, struct hlist_node *node)
 {
-	armature_cspmu_cpu_teardown(hlist_entry(node, struct armature_cspmu, cpuhp_node), cpu);
+	armature_cspmu_cpu_teardown(hlist_entry(node, struct armature_cspmu, cpuhp_node)->core,
+				    cpu);
 	return 0;
 }
 
@@ -365,7 +329,9 @@ static ssize_t cspmu_format_show(struct device *dev, struct device_attribute *at
 
 static umode_t cspmu_event_is_visible(struct kobject *kobj, struct attribute *attr, int i)
 {
-	return armature_cspmu_event_visible(dev_to_cspmu(kobj_to_dev(kobj)), i) ? attr->mode : 0;
+	struct armature_cspmu *c = dev_to_cspmu(kobj_to_dev(kobj));
+
+	return armature_cspmu_event_visible(c->core, i) ? attr->mode : 0;
 }
 
 int armature_cspmu_alloc_attrs(struct armature_cspmu *c, unsigned int events, unsigned int formats)
@@ -622,7 +588,9 @@ static int cspmu_probe(struct platform_device *pdev)
 
 static void cspmu_remove(struct platform_device *pdev)
 {
-	armature_cspmu_remove(platform_get_drvdata(pdev));
+	struct armature_cspmu *c = platform_get_drvdata(pdev);
+
+	armature_cspmu_remove(c->core);
 }
 
 static const struct platform_device_id cspmu_ids[] = {
