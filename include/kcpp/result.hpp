@@ -41,17 +41,28 @@ public:
 			 !std::is_same_v<std::remove_cvref_t<U>, Result> &&
 			 !std::is_same_v<std::remove_cvref_t<U>, Error>)
 	constexpr Result(U &&value) : value_(std::forward<U>(value)), code_(0) {}
+	// Trivial when T's are: a Result of an integer or a pointer is then
+	// returned in registers, not through memory.
+	constexpr Result(const Result &other)
+		requires std::is_trivially_copy_constructible_v<T>
+	= default;
 	constexpr Result(const Result &other) : code_(other.code_)
 	{
 		if (!code_)
 			new (&value_) T(other.value_);
 	}
+	constexpr Result(Result &&other)
+		requires std::is_trivially_move_constructible_v<T>
+	= default;
 	constexpr Result(Result &&other) : code_(other.code_)
 	{
 		if (!code_)
 			new (&value_) T(std::move(other.value_));
 	}
 	Result &operator=(const Result &) = delete;
+	constexpr ~Result()
+		requires std::is_trivially_destructible_v<T>
+	= default;
 	constexpr ~Result()
 	{
 		if (!code_)
