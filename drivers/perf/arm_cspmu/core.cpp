@@ -71,20 +71,28 @@ constinit u32 next_index[apmt::node_types] = {};
 void baseline_name(Pmu &pmu)
 {
 	const Firmware &fw = pmu.firmware();
-	auto &name = pmu.name();
-	name.append("arm_cspmu_");
+	char hid[sizeof(fw.apmt_inst_primary) + 1] = {};
+	// arm_cspmu_[<type>_[<HID>_]]<number>
+	const char *parts[5] = {"arm_cspmu_"};
+	u64 number;
 	if (!fw.from_apmt) {
-		name.append_uint(__atomic_fetch_add(&next_index[0], 1, __ATOMIC_RELAXED));
-		return;
-	}
-	name.append(apmt::type_names[fw.apmt_type]).append("_");
-	if (fw.apmt_type == apmt::acpi_device) {
-		char hid[sizeof(fw.apmt_inst_primary) + 1] = {};
-		__builtin_memcpy(hid, &fw.apmt_inst_primary, sizeof(fw.apmt_inst_primary));
-		name.append(hid).append("_").append_uint(fw.apmt_inst_secondary);
+		number = __atomic_fetch_add(&next_index[0], 1, __ATOMIC_RELAXED);
 	} else {
-		name.append_uint(__atomic_fetch_add(&next_index[fw.apmt_type], 1, __ATOMIC_RELAXED));
+		parts[1] = apmt::type_names[fw.apmt_type];
+		parts[2] = "_";
+		if (fw.apmt_type == apmt::acpi_device) {
+			__builtin_memcpy(hid, &fw.apmt_inst_primary, sizeof(fw.apmt_inst_primary));
+			parts[3] = hid;
+			parts[4] = "_";
+			number = fw.apmt_inst_secondary;
+		} else {
+			number = __atomic_fetch_add(&next_index[fw.apmt_type], 1, __ATOMIC_RELAXED);
+		}
 	}
+	for (const char *part : parts)
+		if (part)
+			pmu.name().append(part);
+	pmu.name().append_uint(number);
 }
 
 // PMIIDR, from the peripheral ID registers when it reads zero, and
