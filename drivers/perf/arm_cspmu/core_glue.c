@@ -290,7 +290,7 @@ void armature_cspmu_set_active_cpu(struct armature_cspmu *c, int cpu)
 	cpumask_set_cpu(cpu, &c->active_cpu);
 	if (!c->irq)
 		return;
-	ret = irq_set_affinity(c->irq, cpumask_of(cpu));
+	ret = irq_set_affinity(c->irq, &c->active_cpu);
 	if (ret)
 		dev_err(c->dev, "cannot move the overflow interrupt to CPU %d: %d\n", cpu, ret);
 }
@@ -386,21 +386,25 @@ static const struct attribute_group identifier_group = {
 	.attrs = identifier_attrs,
 };
 
-static ssize_t cpumask_show(struct device *dev, struct device_attribute *attr, char *buf)
+/* cpumask and associated_cpus: one show, var the offset of the mask. */
+static ssize_t cspmu_cpus_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	return cpumap_print_to_pagebuf(true, buf, &dev_to_cspmu(dev)->active_cpu);
-}
-static DEVICE_ATTR_RO(cpumask);
+	size_t offset = (size_t)container_of(attr, struct dev_ext_attribute, attr)->var;
 
-static ssize_t associated_cpus_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	return cpumap_print_to_pagebuf(true, buf, &dev_to_cspmu(dev)->associated_cpus);
+	return cpumap_print_to_pagebuf(true, buf, (void *)dev_to_cspmu(dev) + offset);
 }
-static DEVICE_ATTR_RO(associated_cpus);
+
+#define CSPMU_CPUS_ATTR(_name, _field)                                         \
+	static struct dev_ext_attribute dev_attr_##_name = {                   \
+		__ATTR(_name, 0444, cspmu_cpus_show, NULL),                    \
+		(void *)offsetof(struct armature_cspmu, _field)                \
+	}
+CSPMU_CPUS_ATTR(cpumask, active_cpu);
+CSPMU_CPUS_ATTR(associated_cpus, associated_cpus);
 
 static struct attribute *cpumask_attrs[] = {
-	&dev_attr_cpumask.attr,
-	&dev_attr_associated_cpus.attr,
+	&dev_attr_cpumask.attr.attr,
+	&dev_attr_associated_cpus.attr.attr,
 	NULL,
 };
 
