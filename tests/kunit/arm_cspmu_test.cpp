@@ -458,7 +458,8 @@ KCPP_TEST(cspmu_arch, config_masks_refuse_bad_specs)
 		KCPP_EXPECT_EQ(m.word[2], 0ull);
 	}
 	// Refused after a range (the core then fails the probe as a whole).
-	const char *trailing[] = {"config:1x", "config:0,", "config1:0-3;8", "config:0-32 "};
+	const char *trailing[] = {"config:1x", "config:0,", "config1:0-3;8", "config:0-32 ",
+				  "config:1-2-3", "config:0,5-"};
 	for (const char *spec : trailing) {
 		ConfigMasks m;
 		KCPP_EXPECT_FALSE(m.add_spec(spec));

@@ -74,36 +74,57 @@ struct ConfigMasks {
 	bool add_spec(const char *spec);
 };
 
+// A bit number (0-63) at p and what follows it; next is nullptr when p
+// holds none. Returned in registers, so the parser keeps no locals in
+// memory.
+struct SpecBit {
+	const char *next;
+	unsigned bit;
+};
+
+inline SpecBit parse_spec_bit(const char *p)
+{
+	if (*p < '0' || *p > '9')
+		return {nullptr, 0};
+	unsigned bit = 0;
+	while (*p >= '0' && *p <= '9' && bit < 64)
+		bit = bit * 10 + (*p++ - '0');
+	if (bit >= 64)
+		return {nullptr, 0};
+	return {p, bit};
+}
+
 inline bool ConfigMasks::add_spec(const char *spec)
 {
-	constexpr char prefix[] = "config";
-	for (usize i = 0; i < sizeof(prefix) - 1; i++)
-		if (spec[i] != prefix[i])
+	// The literal, not a local array: no copy on the stack.
+	const char *prefix = "config";
+	const char *p = spec;
+	while (*prefix)
+		if (*p++ != *prefix++)
 			return false;
-	const char *p = spec + sizeof(prefix) - 1;
 	unsigned n = 0;
 	if (*p == '1' || *p == '2')
 		n = *p++ - '0';
 	if (*p++ != ':')
 		return false;
-	auto number = [&p](unsigned &out) {
-		if (*p < '0' || *p > '9')
+	// Each bit number ends a range ("lo", "lo-hi") or, before a '-',
+	// starts one (lo holds it until the range ends; 64 while none).
+	for (unsigned lo = 64;;) {
+		SpecBit b = parse_spec_bit(p);
+		if (!b.next)
 			return false;
-		out = 0;
-		while (*p >= '0' && *p <= '9' && out < 64)
-			out = out * 10 + (*p++ - '0');
-		return out < 64;
-	};
-	for (;;) {
-		unsigned lo, hi;
-		if (!number(lo))
+		p = b.next;
+		if (lo == 64 && *p == '-') {
+			lo = b.bit;
+			p++;
+			continue;
+		}
+		if (lo == 64)
+			lo = b.bit;
+		if (b.bit < lo)
 			return false;
-		hi = lo;
-		if (*p == '-' && (++p, !number(hi)))
-			return false;
-		if (hi < lo)
-			return false;
-		word[n] |= (hi == 63 ? ~u64(0) : (u64(1) << (hi + 1)) - 1) & ~((u64(1) << lo) - 1);
+		word[n] |= (~u64(0) >> (63 - b.bit)) & (~u64(0) << lo);
+		lo = 64;
 		if (*p == '\0')
 			return true;
 		if (*p++ != ',')
