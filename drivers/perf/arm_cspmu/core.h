@@ -129,7 +129,9 @@ void armature_cspmu_set_event_attr(struct armature_cspmu *c, unsigned int i, con
 void armature_cspmu_set_format_attr(struct armature_cspmu *c, unsigned int i, const char *name,
 				    const char *spec);
 
-/* perf: registration with hotplug state, name, identifier. */
+/* perf: registration with hotplug state, name, identifier. The strings are
+ * the C++ object's, which outlives the registration (freed after
+ * armature_cspmu_unregister()). */
 int armature_cspmu_register(struct armature_cspmu *c, const char *name, const char *identifier);
 void armature_cspmu_unregister(struct armature_cspmu *c);
 

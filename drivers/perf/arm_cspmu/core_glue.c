@@ -416,12 +416,9 @@ static const struct attribute_group cpumask_group = {
 
 int armature_cspmu_register(struct armature_cspmu *c, const char *name, const char *identifier)
 {
-	const char *pmu_name = devm_kstrdup(c->dev, name, GFP_KERNEL);
 	int ret;
 
-	c->identifier = devm_kstrdup(c->dev, identifier, GFP_KERNEL);
-	if (!pmu_name || !c->identifier)
-		return -ENOMEM;
+	c->identifier = identifier;
 	c->events_group = (struct attribute_group){
 		.name = "events",
 		.attrs = c->event_list,
@@ -450,7 +447,7 @@ int armature_cspmu_register(struct armature_cspmu *c, const char *name, const ch
 		.attr_groups = c->groups,
 		.capabilities = PERF_PMU_CAP_NO_EXCLUDE | (c->irq ? 0 : PERF_PMU_CAP_NO_INTERRUPT),
 	};
-	ret = perf_pmu_register(&c->pmu, pmu_name, -1);
+	ret = perf_pmu_register(&c->pmu, name, -1);
 	if (ret)
 		return ret;
 	/* Picks the CPU that handles the PMU, from those online. */
