@@ -59,7 +59,9 @@ inline bool is_cycle_counter(const Pmu &pmu, u32 logical)
 
 // Only what several of perf's callbacks share is out of line
 // ([[gnu::noinline]]): set_period(), update() and the counter allocation.
-// The rest is inlined into the one callback that uses it.
+// The rest is inlined into the one callback that uses it; add() and
+// start() are [[gnu::always_inline]] as GCC does not inline an inline
+// function of this size into its single caller by itself.
 
 // The counter's value: one 64-bit access where the PMU makes it single-copy
 // atomic, high-low-high otherwise.
@@ -161,8 +163,8 @@ inline int validate(const Pmu &pmu, const Slot &event, const Slot *scheduled)
 
 // A counter for an event and the event in its slot: -EAGAIN when every
 // suitable counter is taken, or the backend's refusal.
-inline kcpp::Result<u32> add(Pmu &pmu, const EventConfig &config, const EventConfig &leader,
-			     void *event)
+[[gnu::always_inline]] inline kcpp::Result<u32> add(Pmu &pmu, const EventConfig &config,
+						   const EventConfig &leader, void *event)
 {
 	Slot slot{config, leader, event, 0};
 	int ret = validate(pmu, slot, pmu.first_event());
@@ -209,7 +211,7 @@ inline void remove(Pmu &pmu, u32 logical)
 }
 
 // Programs the counter for its event and starts it.
-inline void start(Pmu &pmu, u32 logical)
+[[gnu::always_inline]] inline void start(Pmu &pmu, u32 logical)
 {
 	Counter ctr = counter(pmu, logical);
 	const Slot &slot = pmu.slots_[logical];
