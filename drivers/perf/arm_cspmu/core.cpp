@@ -48,7 +48,9 @@ constexpr BackendModule backend_modules[] = {
 	{implementer_ampere, PMIIDR::implementer_mask, "ampere_cspmu"},
 };
 
-const BackendModule *backend_module_for(u32 pmiidr)
+// Out of line: inlined, it lets GCC specialise choose_backend() for each
+// entry, each specialisation with its own copy of the registry lookup.
+[[gnu::noinline]] const BackendModule *backend_module_for(u32 pmiidr)
 {
 	for (const BackendModule &m : backend_modules)
 		if ((pmiidr & m.mask) == (m.value & m.mask))

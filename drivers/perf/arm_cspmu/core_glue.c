@@ -336,14 +336,22 @@ static umode_t cspmu_event_is_visible(struct kobject *kobj, struct attribute *at
 
 int armature_cspmu_alloc_attrs(struct armature_cspmu *c, unsigned int events, unsigned int formats)
 {
-	c->event_attrs = devm_kcalloc(c->dev, events, sizeof(*c->event_attrs), GFP_KERNEL);
-	c->event_list = devm_kcalloc(c->dev, events + 1, sizeof(*c->event_list), GFP_KERNEL);
-	c->format_attrs = devm_kcalloc(c->dev, formats, sizeof(*c->format_attrs), GFP_KERNEL);
-	c->format_list = devm_kcalloc(c->dev, formats + 1, sizeof(*c->format_list), GFP_KERNEL);
-	if (!c->event_attrs || !c->event_list || !c->format_attrs || !c->format_list)
+	/* One allocation: the attributes, then the two NULL-terminated lists
+	 * (every part a multiple of 8 bytes, so each stays aligned). */
+	size_t size = events * sizeof(*c->event_attrs) + formats * sizeof(*c->format_attrs) +
+		      (events + 1 + formats + 1) * sizeof(*c->event_list);
+	void *mem = devm_kzalloc(c->dev, size, GFP_KERNEL);
+
+	if (!mem)
 		return -ENOMEM;
+	c->event_attrs = mem;
+	c->format_attrs = (void *)(c->event_attrs + events);
+	c->event_list = (void *)(c->format_attrs + formats);
+	c->format_list = c->event_list + events + 1;
 	return 0;
 }
+static_assert(sizeof(struct perf_pmu_events_attr) % sizeof(void *) == 0);
+static_assert(sizeof(struct dev_ext_attribute) % sizeof(void *) == 0);
 
 void armature_cspmu_set_event_attr(struct armature_cspmu *c, unsigned int i, const char *name,
 				   u64 id)
