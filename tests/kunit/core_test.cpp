@@ -206,6 +206,12 @@ KCPP_TEST(result, destroys_exactly_what_it_holds)
 	KCPP_EXPECT_EQ(Counted::live, 0);
 }
 
+// Trivial when T is, so that it is returned in registers; not when T is not.
+static_assert(std::is_trivially_copyable_v<Result<u64>>);
+static_assert(std::is_trivially_copyable_v<Result<const char *>>);
+static_assert(!std::is_trivially_copyable_v<Result<Counted>>);
+static_assert(!std::is_trivially_destructible_v<Result<Counted>>);
+
 namespace {
 
 struct Item : ListNode<> {
