@@ -31,20 +31,15 @@ namespace {
 constexpr unsigned flag_kernel_asked = 1u << 0;
 constexpr unsigned flag_kernel_allowed = 1u << 1;
 
-// The simulated CPU when module parameters leave a value at 0.
-constexpr unsigned sim_default_pmsver = 3; // SPEv1p2: discard mode exists
-// FE, FT, FL, LDS; Interval 8 (4096, perf's default period); 64-byte records;
-// 12-bit counters. FnE stays 0: perf 6.1 warns about the config3 format.
-constexpr u64 sim_default_pmsidr = PMSIDR::FromValue(0)
-					   .set_fe(1)
-					   .set_ft(1)
-					   .set_fl(1)
-					   .set_lds(1)
-					   .set_interval(8)
-					   .set_maxsize(6)
-					   .set_countsize(2)
-					   .reg_value();
-constexpr u64 sim_default_pmbidr = 0; // byte-aligned records, usable at EL1
+// The simulated CPU when module parameters leave a value at 0: SPEv1p2
+// (discard mode exists), byte-aligned 64-byte records, without FnE (perf 6.1
+// warns about the config3 format), with a minimum interval of 4096 (perf's
+// default period) rather than 256.
+constexpr sim::IdRegisters sim_defaults = [] {
+	sim::IdRegisters ids = sim::typical_ids(3);
+	ids.pmsidr = PMSIDR::FromValue(ids.pmsidr).set_interval(8).reg_value();
+	return ids;
+}();
 constexpr unsigned sim_default_ops_per_us = 100;
 
 // A fault queued through the sim_inject parameter, taken by the first
@@ -120,10 +115,14 @@ static_assert(Output<HandleOutput>);
 struct CapFile {
 	const char *name;
 	bool hex;
+	u64 (*value)(const Caps &);
 };
 constexpr CapFile cap_files[] = {
-	{"arch_inst", false}, {"ernd", false}, {"count_size", false},
-	{"min_interval", false}, {"event_filter", true},
+	{"arch_inst", false, [](const Caps &c) -> u64 { return c.has(arch_inst); }},
+	{"ernd", false, [](const Caps &c) -> u64 { return c.has(ernd); }},
+	{"count_size", false, [](const Caps &c) -> u64 { return c.counter_size; }},
+	{"min_interval", false, [](const Caps &c) -> u64 { return c.min_interval; }},
+	{"event_filter", true, [](const Caps &c) -> u64 { return c.event_filter; }},
 };
 constexpr unsigned nr_format_fields = sizeof(format_fields) / sizeof(format_fields[0]);
 
@@ -324,7 +323,7 @@ public:
 	bool sim_tick_local(const armature_spe_sim_context &ctx)
 	{
 		sim::Model &model = models_[armature_spe_this_cpu()];
-		if (!profiling(model))
+		if (!model.active())
 			return false;
 		const auto injection = __atomic_exchange_n(&pending_injection, sim::Injection::none,
 							   __ATOMIC_RELAXED);
@@ -343,24 +342,10 @@ public:
 		op.physical_count = hw::physical_count();
 		if (model.execute(ctx.elapsed_ns * ops_per_us_ / 1000, op))
 			handle_irq_local();
-		return profiling(model);
+		return model.active();
 	}
 
-	u64 cap(unsigned index) const
-	{
-		switch (index) {
-		case 0:
-			return caps_.has(arch_inst);
-		case 1:
-			return caps_.has(ernd);
-		case 2:
-			return caps_.counter_size;
-		case 3:
-			return caps_.min_interval;
-		default:
-			return caps_.event_filter;
-		}
-	}
+	u64 cap(unsigned index) const { return cap_files[index].value(caps_); }
 
 	bool format_visible(unsigned index) const
 	{
@@ -392,13 +377,6 @@ private:
 			return flags & flag_kernel_allowed ? 0 : -EACCES;
 		});
 		return p ? p.value() : Programming{};
-	}
-
-	static bool profiling(const sim::Model &model)
-	{
-		const auto pmscr = PMSCR::FromValue(model.read<u64>(PMSCR::base_offset));
-		const auto limit = PMBLIMITR::FromValue(model.read<u64>(PMBLIMITR::base_offset));
-		return (pmscr.e0spe() || pmscr.e1spe()) && limit.e();
 	}
 
 	// Starts a session in this CPU's handle: -EIO when there is no room
@@ -526,9 +504,9 @@ kcpp::Result<sim::Model *> make_models(armature_spe *s, const armature_spe_sim_p
 	if (!models)
 		return kcpp::Error(-ENOMEM);
 	const sim::IdRegisters ids{
-		params.pmsver ? params.pmsver : sim_default_pmsver,
-		params.pmbidr ? params.pmbidr : sim_default_pmbidr,
-		params.pmsidr ? params.pmsidr : sim_default_pmsidr,
+		params.pmsver ? params.pmsver : sim_defaults.pmsver,
+		params.pmbidr ? params.pmbidr : sim_defaults.pmbidr,
+		params.pmsidr ? params.pmsidr : sim_defaults.pmsidr,
 	};
 	for (unsigned cpu = 0; cpu < nr; cpu++)
 		new (&models[cpu]) sim::Model(ids, cpu + 1);

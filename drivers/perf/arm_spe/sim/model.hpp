@@ -293,6 +293,13 @@ public:
 
 	// The PMBIRQ level: the interrupt is asserted while PMBSR.S is set.
 	bool interrupt_asserted() const { return PMBSR::FromValue(pmbsr_).s(); }
+	// Whether time passing can change anything: an exception level enabled,
+	// the buffer on, no management event pending.
+	bool active() const
+	{
+		const auto scr = PMSCR::FromValue(pmscr_);
+		return profiling() && (scr.e0spe() || scr.e1spe());
+	}
 
 	// --- Execution -------------------------------------------------------
 
