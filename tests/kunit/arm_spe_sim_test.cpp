@@ -853,6 +853,30 @@ KCPP_TEST(spe_sim, pmbsr_write_resumes)
 	EXPECT_WALK_OK(written(m, 6, 6));
 }
 
+KCPP_TEST(spe_sim, execute_until_event_keeps_the_rest)
+{
+	// The first sample's record fills the buffer: the event is raised with
+	// the other 10 * 256 - 1 operations still to run.
+	Model m(typical_ids(1, 6), 19);
+	start(m, scr_both, 256, limit() - 64);
+	u64 ops = 256 * 10;
+	KCPP_EXPECT_TRUE(m.execute_until_event(ops, user_load));
+	KCPP_EXPECT_EQ(ops, 256 * 10 - 1u);
+	// Stopped: nothing counts until the handler clears PMBSR.S.
+	KCPP_EXPECT_FALSE(m.execute_until_event(ops, user_load));
+	KCPP_EXPECT_EQ(ops, 256 * 10 - 1u);
+	KCPP_EXPECT_EQ(count(m), 256u);
+	PMBPTR::FromValue(base()).WriteTo(m);
+	PMBSR::Get().WriteTo(m);
+	// The rest runs after the handler: nine more samples, one operation
+	// short of a tenth, and all of the time used.
+	KCPP_EXPECT_FALSE(m.execute_until_event(ops, user_load));
+	KCPP_EXPECT_EQ(ops, 0u);
+	KCPP_EXPECT_EQ(m.stats().samples, 10u);
+	KCPP_EXPECT_EQ(count(m), 1u);
+	KCPP_EXPECT_EQ(ptr(m) - base(), 9 * 64u);
+}
+
 // --- Injections --------------------------------------------------------------
 
 KCPP_TEST(spe_sim, injected_stage1_fault)

@@ -30,6 +30,7 @@
 	X(spe_sim, buffer_full_at_the_edge) \
 	X(spe_sim, record_that_does_not_fit_is_not_written) \
 	X(spe_sim, pmbsr_write_resumes) \
+	X(spe_sim, execute_until_event_keeps_the_rest) \
 	X(spe_sim, injected_stage1_fault) \
 	X(spe_sim, injected_unknown_code) \
 	X(spe_sim, injected_data_loss_cuts_a_record) \

@@ -340,7 +340,10 @@ public:
 		op.context_id = ctx.pid;
 		op.virtual_count = hw::virtual_count();
 		op.physical_count = hw::physical_count();
-		if (model.execute(ctx.elapsed_ns * ops_per_us_ / 1000, op))
+		// The interrupt comes between two operations; the handler may
+		// restart profiling for the rest of the time.
+		u64 ops = ctx.elapsed_ns * ops_per_us_ / 1000;
+		while (model.execute_until_event(ops, op))
 			handle_irq_local();
 		return model.active();
 	}

@@ -305,7 +305,14 @@ public:
 
 	// The CPU executed `ops` operations like `op`. Cost: one step per
 	// sample, not per operation. Returns true when a buffer-management
-	// event was raised (PMBSR.S went from 0 to 1).
+	// event was raised (PMBSR.S went from 0 to 1); profiling stopped there,
+	// so the operations after it do not count.
+	bool execute(u64 ops, const Operation &op) { return execute_until_event(ops, op); }
+
+	// As execute(), but leaves in `ops` the operations that came after the
+	// one whose record raised a management event. Hardware takes the
+	// interrupt there, not at the end of a time slice: the caller runs the
+	// handler, which may restart profiling, then executes the rest.
 	//
 	// The interval counter: each counted operation decrements
 	// PMSICR.COUNT; the one that takes it to zero is sampled (so is the
@@ -313,10 +320,9 @@ public:
 	// a fresh event) and COUNT reloads from PMSIRR. INTERVAL 0 is taken
 	// as "sample nothing" rather than "sample everything". Operations at
 	// an EL that is not enabled, or while profiling is off, do not count.
-	bool execute(u64 ops, const Operation &op)
+	bool execute_until_event(u64 &ops, const Operation &op)
 	{
 		const u64 interval = pmsirr_ & PMSIRR::interval_mask;
-		bool raised = false;
 		if (!interval)
 			return false;
 		while (ops && counting(op.user)) {
@@ -324,13 +330,15 @@ public:
 			const u64 step = count ? count : 1;
 			if (ops < step) {
 				set_count(count - ops);
+				ops = 0;
 				break;
 			}
 			ops -= step;
 			set_count(reload(interval));
-			raised |= sample(op);
+			if (sample(op))
+				return true;
 		}
-		return raised;
+		return false;
 	}
 
 	// Applies to the next record the model would write to the buffer
