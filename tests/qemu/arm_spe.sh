@@ -40,6 +40,14 @@ expect_fail "no arm_spe PMU without SPE" test -e $spe
 check "the log says the CPU has no SPE" sh -c "dmesg | grep 'arm_spe_pmu' | tail -n +$((before + 1)) | grep -qi 'PMSVer'"
 check "rmmod arm_spe_pmu" rmmod arm_spe_pmu
 
+# --- PMBIDR_EL1.P: a higher exception level owns the buffer ---
+before=$(log_count 'arm_spe_pmu')
+check "modprobe arm_spe_pmu simulate=1 sim_pmbidr=0x10 (P set)" \
+	modprobe arm_spe_pmu simulate=1 sim_pmbidr=0x10
+expect_fail "no arm_spe PMU when a higher EL owns the buffer" test -e $spe
+check "the log says a higher EL owns the buffer" sh -c "dmesg | grep 'arm_spe_pmu' | tail -n +$((before + 1)) | grep -q 'owned by higher exception level'"
+check "rmmod arm_spe_pmu" rmmod arm_spe_pmu
+
 # --- The simulated SPE ---
 check "modprobe arm_spe_pmu simulate=1" modprobe arm_spe_pmu simulate=1
 check "arm_spe_0 is registered" wait_for_pmus arm_spe_0
