@@ -84,10 +84,14 @@ expect_eq "an AUX area of one page is refused" "aux ENOMEM" "$(perf_open aux_pag
 expect_eq "discard mode (SPEv1p2) opens and runs" ok "$(perf_open config=0x800000000 aux_pages=4)"
 
 # --- perf record, report, script ---
+# stat NAME: one of the driver's debugfs counters (summed over CPUs)
+spe_stat() { sed -n "s/^$1 //p" /sys/kernel/debug/arm_spe_pmu/arm_spe_0; }
+written=$(spe_stat sim_records)
 check "perf record -e arm_spe// -- workload" \
 	perf record -q -e arm_spe// -o /tmp/spe.data -- sh -c "$workload"
 n=$(records /tmp/spe.data)
 check "perf decodes SPE records ($n)" test "$n" -gt 100
+expect_eq "perf got every record the simulated SPE wrote" $(($(spe_stat sim_records) - written)) "$n"
 expect_eq "no packet perf cannot decode" 0 "$(bad_packets /tmp/spe.data)"
 check "perf report shows the synthesized SPE events" \
 	sh -c "perf report -i /tmp/spe.data --stdio 2>&1 | grep -q 'memory\|l1d-access\|tlb-access'"
@@ -113,9 +117,12 @@ check "the snapshot holds decodable records" test "$(records /tmp/snap.data)" -g
 expect_eq "no undecodable packet in the snapshot" 0 "$(bad_packets /tmp/snap.data)"
 
 # --- a slow consumer: a 2-page AUX area at the highest rate truncates ---
+truncated=$(spe_stat truncated) irqs=$(spe_stat irqs)
 check "perf record into a 2-page AUX area at period 256" \
 	perf record -q -e arm_spe// -c 256 -m ,8K -o /tmp/small.data -- sh -c "$workload"
 check "the session ended TRUNCATED" has_aux_flag /tmp/small.data 1
+check "the driver counted the truncation" test "$(spe_stat truncated)" -gt "$truncated"
+check "and buffer-management interrupts" test "$(spe_stat irqs)" -gt "$irqs"
 expect_eq "what was kept decodes" 0 "$(bad_packets /tmp/small.data)"
 
 # --- faults: each reported once, the next session works ---

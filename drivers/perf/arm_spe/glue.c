@@ -5,6 +5,7 @@
  */
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
+#include <linux/debugfs.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -15,6 +16,7 @@
 #include <linux/perf/arm_pmu.h>
 #include <linux/platform_device.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -34,6 +36,7 @@ struct armature_spe_cpu {
 	struct hrtimer sim_timer;
 	u64 sim_last_ns;
 	unsigned int cpu; /* whose model the timer runs */
+	struct armature_spe_counters counters;
 };
 
 struct armature_spe {
@@ -51,6 +54,7 @@ struct armature_spe {
 	struct attribute_group caps_group;
 	struct attribute_group format_group;
 	const struct attribute_group *groups[4];
+	struct dentry *stats_file;
 	u64 sim_word; /* what the simulated kernel loads and stores access */
 };
 
@@ -62,6 +66,8 @@ static_assert(ARMATURE_SPE_EF_UPDATE == PERF_EF_UPDATE);
 static_assert(ARMATURE_SPE_AUX_FLAG_TRUNCATED == PERF_AUX_FLAG_TRUNCATED);
 
 static enum cpuhp_state spe_cpuhp_state;
+/* /sys/kernel/debug/arm_spe_pmu/: a stats file per PMU. */
+static struct dentry *spe_debugfs;
 
 static struct armature_spe_sim_params sim_params;
 module_param_named(simulate, sim_params.simulate, bool, 0444);
@@ -191,6 +197,11 @@ unsigned int armature_spe_nr_cpu_ids(void)
 bool armature_spe_cpu_supported(struct armature_spe *s, int cpu)
 {
 	return cpumask_test_cpu(cpu, &s->supported_cpus);
+}
+
+struct armature_spe_counters *armature_spe_cpu_counters(struct armature_spe *s, unsigned int cpu)
+{
+	return &per_cpu_ptr(s->cpus, cpu)->counters;
 }
 
 int armature_spe_get_ppi(struct armature_spe *s)
@@ -512,6 +523,20 @@ static const struct attribute_group spe_pmu_group = {
 	.is_visible = spe_pmu_attr_is_visible,
 };
 
+static int spe_stats_show(struct seq_file *m, void *unused)
+{
+	struct armature_spe_stats st;
+
+	armature_spe_read_stats(m->private, &st);
+	seq_printf(m, "irqs %llu\npad_bytes %llu\ntruncated %llu\n"
+		   "sim_samples %llu\nsim_records %llu\nsim_record_bytes %llu\n"
+		   "sim_align_bytes %llu\nsim_lost %llu\n",
+		   st.driver.irqs, st.driver.pad_bytes, st.driver.truncated, st.samples,
+		   st.records, st.record_bytes, st.align_bytes, st.lost);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(spe_stats);
+
 /* Registration */
 
 static atomic_t spe_pmu_index = ATOMIC_INIT(-1);
@@ -575,6 +600,7 @@ int armature_spe_register(struct armature_spe *s)
 	ret = perf_pmu_register(&s->pmu, name, -1);
 	if (ret)
 		goto remove_instance;
+	s->stats_file = debugfs_create_file(name, 0444, spe_debugfs, s, &spe_stats_fops);
 	return 0;
 
 remove_instance:
@@ -596,6 +622,7 @@ static void spe_cancel_sim_timers(struct armature_spe *s)
 
 void armature_spe_unregister(struct armature_spe *s)
 {
+	debugfs_remove(s->stats_file);
 	perf_pmu_unregister(&s->pmu);
 	cpuhp_state_remove_instance(spe_cpuhp_state, &s->cpuhp_node);
 	spe_cancel_sim_timers(s);
@@ -693,15 +720,19 @@ static int spe_init(void)
 	if (ret < 0)
 		return ret;
 	spe_cpuhp_state = ret;
+	spe_debugfs = debugfs_create_dir(DRVNAME, NULL);
 	ret = platform_driver_register(&spe_driver);
-	if (ret)
+	if (ret) {
+		debugfs_remove(spe_debugfs);
 		cpuhp_remove_multi_state(spe_cpuhp_state);
+	}
 	return ret;
 }
 
 static void spe_exit(void)
 {
 	platform_driver_unregister(&spe_driver);
+	debugfs_remove(spe_debugfs);
 	cpuhp_remove_multi_state(spe_cpuhp_state);
 }
 

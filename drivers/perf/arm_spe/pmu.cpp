@@ -87,10 +87,25 @@ void put(Io &io, u64 value)
 	R::FromValue(value).WriteTo(io);
 }
 
+// Counts on this CPU what debugfs reads on any (see armature_spe_counters).
+void count(__u64 &counter, u64 n)
+{
+	__atomic_store_n(&counter, counter + n, __ATOMIC_RELAXED);
+}
+
+template <typename T>
+T peek(const T &value)
+{
+	return __atomic_load_n(&value, __ATOMIC_RELAXED);
+}
+
 // perf's output handle of this CPU, as buffer.hpp's Output.
 class HandleOutput {
 public:
-	HandleOutput(armature_spe *s, const Buffer &buf) : s_(s), buf_(buf) {}
+	HandleOutput(armature_spe *s, const Buffer &buf)
+		: s_(s), buf_(buf), counters_(*armature_spe_cpu_counters(s, armature_spe_this_cpu()))
+	{
+	}
 
 	Handle handle() const
 	{
@@ -98,17 +113,23 @@ public:
 		armature_spe_aux_state_local(s_, &h);
 		return Handle{h.head, h.size, h.wakeup};
 	}
-	void pad(u64 offset, u64 len) { armature_spe_fill(buf_.base + offset, padding_byte, len); }
+	void pad(u64 offset, u64 len)
+	{
+		armature_spe_fill(buf_.base + offset, padding_byte, len);
+		count(counters_.pad_bytes, len);
+	}
 	void skip(u64 len) { armature_spe_aux_skip_local(s_, len); }
 	void truncate()
 	{
 		armature_spe_aux_flag_local(s_, ARMATURE_SPE_AUX_FLAG_TRUNCATED);
 		armature_spe_aux_end_local(s_, 0);
+		count(counters_.truncated, 1);
 	}
 
 private:
 	armature_spe *s_;
 	const Buffer &buf_;
+	armature_spe_counters &counters_;
 };
 static_assert(Output<HandleOutput>);
 
@@ -273,6 +294,7 @@ public:
 		const Action action = end_session(io);
 		if (action == Action::spurious)
 			return false;
+		count(armature_spe_cpu_counters(s_, armature_spe_this_cpu())->irqs, 1);
 		// Pending perf work first, such as the disable a truncation queued:
 		// it may already have stopped this event.
 		armature_spe_irq_work_run();
@@ -346,6 +368,29 @@ public:
 		while (model.execute_until_event(ops, op))
 			handle_irq_local();
 		return model.active();
+	}
+
+	// Read while the CPUs count: each value is single-copy atomic, the
+	// sum is not a snapshot.
+	void read_stats(armature_spe_stats &out) const
+	{
+		out = {};
+		for (unsigned cpu = 0; cpu < armature_spe_nr_cpu_ids(); cpu++) {
+			if (!armature_spe_cpu_supported(s_, int(cpu)))
+				continue;
+			const armature_spe_counters &c = *armature_spe_cpu_counters(s_, cpu);
+			out.driver.irqs += peek(c.irqs);
+			out.driver.pad_bytes += peek(c.pad_bytes);
+			out.driver.truncated += peek(c.truncated);
+			if (!models_)
+				continue;
+			const sim::Model::Stats &m = models_[cpu].stats();
+			out.samples += peek(m.samples);
+			out.records += peek(m.records);
+			out.record_bytes += peek(m.record_bytes);
+			out.align_bytes += peek(m.padding_bytes);
+			out.lost += peek(m.lost);
+		}
 	}
 
 	u64 cap(unsigned index) const { return cap_files[index].value(caps_); }
@@ -710,6 +755,11 @@ bool armature_spe_format_visible(armature_spe *s, unsigned int index)
 bool armature_spe_attr_visible(armature_spe *s, unsigned int index)
 {
 	return index != 1 || spe(s)->simulated();
+}
+
+void armature_spe_read_stats(armature_spe *s, armature_spe_stats *stats)
+{
+	spe(s)->read_stats(*stats);
 }
 
 bool armature_spe_sim_tick_local(armature_spe *s, const armature_spe_sim_context *ctx)

@@ -38,6 +38,25 @@ struct armature_spe_sim_params {
 	unsigned int ops_per_us;
 };
 
+/* What the driver did on one CPU, counted by that CPU (IRQs off) and read
+ * by any (debugfs), hence single-copy atomic accesses on both sides. */
+struct armature_spe_counters {
+	__u64 irqs;      /* buffer-management interrupts that were ours */
+	__u64 pad_bytes; /* padding written to align a window or end one early */
+	__u64 truncated; /* sessions refused for want of room: TRUNCATED */
+};
+
+/* A PMU's activity since probe, summed over its CPUs. */
+struct armature_spe_stats {
+	struct armature_spe_counters driver;
+	/* The simulated SPE's own counts; zero on hardware. */
+	__u64 samples;      /* operations the interval selected */
+	__u64 records;      /* records written to the buffer */
+	__u64 record_bytes; /* their bytes, without alignment padding */
+	__u64 align_bytes;  /* the padding after records up to PMBIDR.Align */
+	__u64 lost;         /* records not (completely) written */
+};
+
 /* --- C++ (pmu.cpp), called by the glue --- */
 
 int armature_spe_probe(struct armature_spe *s, const struct armature_spe_sim_params *sim);
@@ -62,6 +81,7 @@ __u64 armature_spe_cap(struct armature_spe *s, unsigned int index);
 bool armature_spe_format_visible(struct armature_spe *s, unsigned int index);
 /* The PMU's own files: 0 cpumask, 1 simulated. */
 bool armature_spe_attr_visible(struct armature_spe *s, unsigned int index);
+void armature_spe_read_stats(struct armature_spe *s, struct armature_spe_stats *stats);
 
 /* The simulator's per-CPU clock: run the model for the time since its last
  * tick, with the interrupted context; false when it is idle again. */
@@ -91,6 +111,7 @@ int armature_spe_call_on_supported_cpu(struct armature_spe *s, void (*fn)(void *
 int armature_spe_this_cpu(void);
 unsigned int armature_spe_nr_cpu_ids(void);
 bool armature_spe_cpu_supported(struct armature_spe *s, int cpu);
+struct armature_spe_counters *armature_spe_cpu_counters(struct armature_spe *s, unsigned int cpu);
 /* The PPI: found, checked to be per-CPU, its CPUs recorded. */
 int armature_spe_get_ppi(struct armature_spe *s);
 void armature_spe_enable_irq_local(struct armature_spe *s);
