@@ -7,7 +7,15 @@
  * script can describe any node, including ones firmware should never write
  * (a dual-page flag without a page-1 frame, an unknown node type). Loading
  * adds the device, unloading removes it.
+ *
+ * An overflow interrupt GSI becomes an IRQ resource as the parser makes it:
+ * registered with the trigger of the node's flags, active high, and left
+ * out with a warning when the GSI cannot be registered. Like the parser,
+ * the module never unregisters the GSI: its mapping may be another
+ * device's (a test gives a GSI in use to see the request fail).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/acpi.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -46,24 +54,44 @@ static uint affinity;
 module_param(affinity, uint, 0444);
 MODULE_PARM_DESC(affinity, "processor UID, or processor container UID with flags bit 1");
 
+static uint ovflw_irq;
+module_param(ovflw_irq, uint, 0444);
+MODULE_PARM_DESC(ovflw_irq, "overflow interrupt GSI (0: none)");
+
+static uint ovflw_irq_flags;
+module_param(ovflw_irq_flags, uint, 0444);
+MODULE_PARM_DESC(ovflw_irq_flags, "overflow interrupt flags: bit 0 edge (0: level), bit 1 type (0: wired)");
+
 static struct acpi_apmt_node node;
 static struct acpi_apmt_node *node_ref = &node;
 static struct platform_device *pdev;
 
 static int __init fixture_init(void)
 {
-	struct resource frames[] = {
+	struct resource res[3] = {
 		DEFINE_RES_MEM(page0, SZ_4K),
 		DEFINE_RES_MEM(page1, SZ_4K),
 	};
 	struct platform_device_info info = {
 		.name = "arm-cs-arch-pmu",
 		.id = PLATFORM_DEVID_AUTO,
-		.res = frames,
+		.res = res,
 		.num_res = page1 ? 2 : 1,
 		.data = &node_ref,
 		.size_data = sizeof(node_ref),
 	};
+	int irq;
+
+	if (ovflw_irq) {
+		irq = acpi_register_gsi(NULL, ovflw_irq,
+					ovflw_irq_flags & ACPI_APMT_OVFLW_IRQ_FLAGS_MODE_EDGE ?
+					ACPI_EDGE_SENSITIVE : ACPI_LEVEL_SENSITIVE,
+					ACPI_ACTIVE_HIGH);
+		if (irq > 0)
+			res[info.num_res++] = DEFINE_RES_IRQ(irq);
+		else
+			pr_warn("cannot register GSI %u: %d\n", ovflw_irq, irq);
+	}
 
 	node.length = sizeof(node);
 	node.type = type;
@@ -74,6 +102,8 @@ static int __init fixture_init(void)
 	memcpy(&node.inst_primary, hid, strnlen(hid, sizeof(node.inst_primary)));
 	node.inst_secondary = uid;
 	node.proc_affinity = affinity;
+	node.ovflw_irq = ovflw_irq;
+	node.ovflw_irq_flags = ovflw_irq_flags;
 	pdev = platform_device_register_full(&info);
 	return PTR_ERR_OR_ZERO(pdev);
 }

@@ -5,8 +5,10 @@
 # behind a PCI BAR, outside System RAM). Covers names by node type, the
 # implementation-ID override choosing the backend, processor affinity by
 # ACPI UID, dual-page frames with atomic 64-bit access, an ACPI-device node's
-# instance ID and address-filter registers (NVIDIA PCIe-TGT), nodes that
-# contradict their frames or the specification, and CPU hotplug.
+# instance ID and address-filter registers (NVIDIA PCIe-TGT), the overflow
+# interrupt (trigger mode, affinity through CPU hotplug, handling, one that
+# is taken), nodes that contradict their frames or the specification, and
+# CPU hotplug.
 . ./lib.sh
 
 suite arm_cspmu_apmt
@@ -122,6 +124,55 @@ perf_count
 expect_eq "dual page: perf counts page 1's counter" 1000 "$count"
 del_node
 
+# --- The overflow interrupt: a GSI of the node (132 and 133, SPIs 100 and
+# 101, which QEMU's virt machine leaves free) with the node's trigger mode;
+# the driver requests it under the device's name, keeps it on the PMU's CPU
+# and handles it ---
+irq_of() { awk -v d="$1" '$NF == d { sub(":", "", $1); print $1 }' /proc/interrupts; }
+irq_count() { awk -v i="$1:" '$1 == i { s = 0; for (c = 2; c <= 5; c++) s += $c; print s }' /proc/interrupts; }
+frame $BASELINE_CFGR $UNKNOWN_IIDR
+check "a node with a level-triggered overflow interrupt, GSI 132, on processor UID 2" \
+	add_node type=0 affinity=2 ovflw_irq=132 ovflw_irq_flags=0
+check "is registered" wait_for_pmus arm_cspmu_mc_3
+dev=$(node_dev) irq=$(irq_of $(node_dev))
+check "the driver requested it under the device's name" [ -n "$irq" ]
+check "/proc/interrupts: GIC interrupt 132, level" \
+	sh -c "grep -q '^ *$irq:.* GICv3 *132 Level *$dev\$' /proc/interrupts"
+expect_eq "its affinity is the PMU's CPU" "$(cat $devices/arm_cspmu_mc_3/cpumask)" \
+	"$(cat /proc/irq/$irq/smp_affinity_list)"
+expect_eq "and is effective there" 2 "$(cat /proc/irq/$irq/effective_affinity_list)"
+check "offline CPU 2" sh -c "echo 0 >/sys/devices/system/cpu/cpu2/online"
+expect_eq "the PMU has no CPU" "" "$(cat $devices/arm_cspmu_mc_3/cpumask)"
+check "the kernel moved the interrupt off CPU 2" [ "$(cat /proc/irq/$irq/effective_affinity_list)" != 2 ]
+check "online CPU 2" sh -c "echo 1 >/sys/devices/system/cpu/cpu2/online"
+expect_eq "the PMU is back on CPU 2" 2 "$(cat $devices/arm_cspmu_mc_3/cpumask)"
+expect_eq "and the driver moved its interrupt back" 2 "$(cat /proc/irq/$irq/smp_affinity_list)"
+expect_eq "effectively" 2 "$(cat /proc/irq/$irq/effective_affinity_list)"
+# Raised through the GIC distributor's set-pending register with counter 0's
+# overflow flag set: the handler brings the count up to date and restarts
+# the 32-bit counter from half range.
+perf_bg arm_cspmu_mc_3/event=0x7/
+wait_enabled $p0
+before=$(irq_count $irq)
+w32 $p0 0xfff
+w32 $((p0 + 0xc80)) 1
+w32 $((0x08000000 + 0x200 + 4 * (132 / 32))) $((1 << (132 % 32)))
+sleep 0.2
+expect_eq "the overflow interrupt was handled" $((before + 1)) "$(irq_count $irq)"
+expect_eq "the handler restarted the counter at half range" 0x7fffffff "$(r32 $p0)"
+w32 $((p0 + 0xc80)) 0
+perf_count
+expect_eq "the count includes the advance up to the interrupt" $((0x80001000)) "$count"
+del_node
+check "the interrupt is free again" [ -z "$(irq_of $dev)" ]
+frame $BASELINE_CFGR $UNKNOWN_IIDR
+add_node type=0 affinity=1 ovflw_irq=133 ovflw_irq_flags=1
+check "an edge-triggered one, GSI 133" wait_for_pmus arm_cspmu_mc_4
+check "/proc/interrupts: GIC interrupt 133, edge" \
+	sh -c "grep -q ' GICv3 *133 Edge *$(node_dev)\$' /proc/interrupts"
+expect_eq "on the PMU's CPU" 1 "$(cat /proc/irq/$(irq_of $(node_dev))/effective_affinity_list)"
+del_node
+
 # --- An ACPI-device node's device (tools/qemu/cspmu-ssdt.asl): its _DSD
 # names NVIDIA's PCIe-TGT PMU, its memory resource has the address filters ---
 PCIE_TGT_IIDR=0x1070036b
@@ -177,6 +228,18 @@ add_node type=0 flags=2 affinity=0
 check "container affinity with no such container is refused" \
 	refused "no CPU has the APMT node's processor container UID 0"
 del_node
+# An interrupt another device holds (the console UART's, requested without
+# sharing by ours): the request fails and so does the probe.
+uart=$(sed -n 's/.* GICv3 *\([0-9]*\) Level *uart-pl011$/\1/p' /proc/interrupts)
+if [ -n "$uart" ]; then
+	frame $BASELINE_CFGR $UNKNOWN_IIDR
+	add_node type=0 affinity=0 ovflw_irq=$uart
+	check "an overflow interrupt in use (the UART's, GSI $uart) is refused" \
+		refused "error -EBUSY: cannot request overflow interrupt"
+	del_node
+else
+	skip "an overflow interrupt in use is refused" "no UART interrupt in /proc/interrupts"
+fi
 frame 0 0
 add_node type=0 affinity=0
 check "a frame whose PMCFGR reads 0 is refused" refused "PMCFGR 0x0: no PMU registers"

@@ -40,3 +40,21 @@ fetch_debs() {
 			die "could not download $p"
 	done
 }
+
+# Debian's linux-source-6.12 of the stock kernel's version, unpacked once
+# into the cache (the debug kernel and upstream's modules build from it);
+# echoes its directory.
+stock_source() {
+	local src=$CACHE/linux-source-$STOCK_PKGVER deb
+	if [ ! -e "$src/.complete" ]; then
+		deb=$(fetch_debs "linux-source-6.12=$STOCK_PKGVER")
+		rm -rf "$src" "$src.tmp"
+		mkdir -p "$src.tmp"
+		log UNPACK "$(basename "$deb")"
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -O --wildcards '*.tar.xz' |
+			tar -xJ -C "$src.tmp" --strip-components=1
+		touch "$src.tmp/.complete"
+		mv "$src.tmp" "$src"
+	fi
+	echo "$src"
+}
