@@ -312,24 +312,33 @@ kcpp::Result<void> probe(armature_cspmu *c, const Firmware &fw)
 }
 
 // The group an event joins, member by member (those of this PMU; software
-// events go anywhere, another hardware PMU's cannot be in the group).
+// events go anywhere, another hardware PMU's cannot be in the group). The
+// leader's part comes with the event's own info, read once; a new leader
+// has no siblings yet and is counted once, last.
 int validate_group(Pmu &pmu, perf_event *event, const armature_cspmu_event_info &info)
 {
-	armature_cspmu *c = pmu.kobj();
 	EventConfig config{info.config, info.config1, info.config2};
 	EventConfig leader_config{info.leader_config, info.leader_config1, info.leader_config2};
 	engine::GroupCheck group(pmu);
+	perf_event *leader = info.leader;
 
-	for (perf_event *m = info.leader; m; m = armature_cspmu_next_sibling(info.leader, m)) {
+	for (perf_event *m = leader; m; m = armature_cspmu_next_sibling(leader, m)) {
 		if (m == event)
-			continue; // a new leader, with no siblings yet: itself, last
-		armature_cspmu_event_info mi;
-		armature_cspmu_event_get(c, m, &mi);
-		if (mi.is_software)
 			continue;
-		if (!mi.on_this_pmu)
+		armature_cspmu_event_info mi;
+		bool software = info.leader_is_software, mine = info.leader_on_this_pmu;
+		EventConfig member = leader_config;
+		if (m != leader) {
+			armature_cspmu_event_get(pmu.kobj(), m, &mi);
+			software = mi.is_software;
+			mine = mi.on_this_pmu;
+			member = {mi.config, mi.config1, mi.config2};
+		}
+		if (software)
+			continue;
+		if (!mine)
 			return -EINVAL;
-		int ret = group.add({{mi.config, mi.config1, mi.config2}, leader_config});
+		int ret = group.add({member, leader_config});
 		if (ret)
 			return ret;
 	}

@@ -88,6 +88,8 @@ struct armature_cspmu_event_info {
 	bool matches_type;	/* attr.type is this PMU's */
 	bool on_this_pmu;	/* event->pmu is this PMU */
 	bool is_software;
+	bool leader_on_this_pmu;
+	bool leader_is_software;
 	bool sampling;
 	bool per_task;
 };

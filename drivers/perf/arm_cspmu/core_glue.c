@@ -138,6 +138,8 @@ void armature_cspmu_event_get(struct armature_cspmu *c, struct perf_event *event
 	info->matches_type = event->attr.type == c->pmu.type;
 	info->on_this_pmu = event->pmu == &c->pmu;
 	info->is_software = is_software_event(event);
+	info->leader_on_this_pmu = leader->pmu == &c->pmu;
+	info->leader_is_software = is_software_event(leader);
 	info->sampling = is_sampling_event(event);
 	info->per_task = event->attach_state & PERF_ATTACH_TASK;
 }
