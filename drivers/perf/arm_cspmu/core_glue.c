@@ -46,6 +46,15 @@ struct armature_cspmu {
 	struct acpi_device *acpi_dev; /* APMT nodes of type "ACPI device" */
 };
 
+/*
+ * notrace: the functions C++ calls stand in for accesses upstream's driver
+ * makes inline, and the perf, hotplug and sysfs callbacks that only forward
+ * to core.cpp leave the trace site to the C++ function they call: every
+ * path upstream can trace still has a function ftrace can patch, and these
+ * small ones go without the 16 bytes of patchable-entry NOPs and the 8-byte
+ * __patchable_function_entries record each.
+ */
+
 static_assert(ARMATURE_CSPMU_HES_STOPPED == PERF_HES_STOPPED);
 static_assert(ARMATURE_CSPMU_HES_UPTODATE == PERF_HES_UPTODATE);
 static_assert(ARMATURE_CSPMU_EF_START == PERF_EF_START);
@@ -70,47 +79,47 @@ static struct armature_cspmu_core *core_of(struct perf_event *event)
 	return to_cspmu(event->pmu)->core;
 }
 
-static int cspmu_event_init(struct perf_event *event)
+static notrace int cspmu_event_init(struct perf_event *event)
 {
 	return armature_cspmu_event_init(core_of(event), event, &event->cpu, &event->hw.idx);
 }
 
-static int cspmu_add(struct perf_event *event, int flags)
+static notrace int cspmu_add(struct perf_event *event, int flags)
 {
 	return armature_cspmu_add(core_of(event), event, flags, &event->hw.idx, &event->hw.state);
 }
 
-static void cspmu_del(struct perf_event *event, int flags)
+static notrace void cspmu_del(struct perf_event *event, int flags)
 {
 	armature_cspmu_del(core_of(event), event, &event->hw.idx, &event->hw.state);
 }
 
-static void cspmu_start(struct perf_event *event, int flags)
+static notrace void cspmu_start(struct perf_event *event, int flags)
 {
 	armature_cspmu_start(core_of(event), event->hw.idx, &event->hw.state);
 }
 
-static void cspmu_stop(struct perf_event *event, int flags)
+static notrace void cspmu_stop(struct perf_event *event, int flags)
 {
 	armature_cspmu_stop(core_of(event), event, event->hw.idx, &event->hw.state);
 }
 
-static void cspmu_read(struct perf_event *event)
+static notrace void cspmu_read(struct perf_event *event)
 {
 	armature_cspmu_read(core_of(event), event, event->hw.idx);
 }
 
-static void cspmu_enable(struct pmu *pmu)
+static notrace void cspmu_enable(struct pmu *pmu)
 {
 	armature_cspmu_enable(to_cspmu(pmu)->core);
 }
 
-static void cspmu_disable(struct pmu *pmu)
+static notrace void cspmu_disable(struct pmu *pmu)
 {
 	armature_cspmu_disable(to_cspmu(pmu)->core);
 }
 
-static irqreturn_t cspmu_irq(int irq, void *data)
+static notrace irqreturn_t cspmu_irq(int irq, void *data)
 {
 	struct armature_cspmu *c = data;
 	struct armature_cspmu_core *core = READ_ONCE(c->core);
@@ -123,7 +132,7 @@ static irqreturn_t cspmu_irq(int irq, void *data)
 
 /* Event accessors */
 
-void armature_cspmu_event_get(struct armature_cspmu *c, struct perf_event *event,
+notrace void armature_cspmu_event_get(struct armature_cspmu *c, struct perf_event *event,
 			      struct armature_cspmu_event_info *info)
 {
 	struct perf_event *leader = event->group_leader;
@@ -144,7 +153,8 @@ void armature_cspmu_event_get(struct armature_cspmu *c, struct perf_event *event
 	info->per_task = event->attach_state & PERF_ATTACH_TASK;
 }
 
-struct perf_event *armature_cspmu_next_sibling(struct perf_event *leader, struct perf_event *pos)
+notrace struct perf_event *armature_cspmu_next_sibling(struct perf_event *leader,
+						       struct perf_event *pos)
 {
 	/* The leader's sibling_list is the head of the list. */
 	struct list_head *next = pos->sibling_list.next;
@@ -153,17 +163,17 @@ struct perf_event *armature_cspmu_next_sibling(struct perf_event *leader, struct
 	       list_entry(next, struct perf_event, sibling_list);
 }
 
-void armature_cspmu_event_add_count(void *event, u64 delta)
+notrace void armature_cspmu_event_add_count(void *event, u64 delta)
 {
 	local64_add(delta, &((struct perf_event *)event)->count);
 }
 
-void armature_cspmu_event_update_userpage(struct perf_event *event)
+notrace void armature_cspmu_event_update_userpage(struct perf_event *event)
 {
 	perf_event_update_userpage(event);
 }
 
-void armature_cspmu_set_core(struct armature_cspmu *c, struct armature_cspmu_core *core)
+notrace void armature_cspmu_set_core(struct armature_cspmu *c, struct armature_cspmu_core *core)
 {
 	WRITE_ONCE(c->core, core);
 }
@@ -185,14 +195,15 @@ static int cspmu_map_resource(struct armature_cspmu *c, struct resource *res, vo
 	return 0;
 }
 
-int armature_cspmu_map_frame(struct armature_cspmu *c, unsigned int index, void **base, u64 *size)
+notrace int armature_cspmu_map_frame(struct armature_cspmu *c, unsigned int index, void **base,
+				     u64 *size)
 {
 	return cspmu_map_resource(c, platform_get_resource(to_platform_device(c->dev),
 							   IORESOURCE_MEM, index),
 				  base, size);
 }
 
-int armature_cspmu_request_irq(struct armature_cspmu *c)
+notrace int armature_cspmu_request_irq(struct armature_cspmu *c)
 {
 	int irq = platform_get_irq_optional(to_platform_device(c->dev), 0);
 	int ret;
@@ -211,19 +222,19 @@ int armature_cspmu_request_irq(struct armature_cspmu *c)
 
 /* CPUs */
 
-int armature_cspmu_next_possible_cpu(int prev)
+notrace int armature_cspmu_next_possible_cpu(int prev)
 {
 	unsigned int cpu = cpumask_next(prev, cpu_possible_mask);
 
 	return cpu < nr_cpu_ids ? cpu : -1;
 }
 
-bool armature_cspmu_dt_has_cpus(struct armature_cspmu *c)
+notrace bool armature_cspmu_dt_has_cpus(struct armature_cspmu *c)
 {
 	return device_property_present(c->dev, "cpus");
 }
 
-int armature_cspmu_dt_cpu(struct armature_cspmu *c, unsigned int index, int *cpu)
+notrace int armature_cspmu_dt_cpu(struct armature_cspmu *c, unsigned int index, int *cpu)
 {
 	struct device_node *np = of_parse_phandle(dev_of_node(c->dev), "cpus", index);
 
@@ -234,7 +245,7 @@ int armature_cspmu_dt_cpu(struct armature_cspmu *c, unsigned int index, int *cpu
 	return 0;
 }
 
-bool armature_cspmu_acpi_cpu_uid(unsigned int cpu, u32 *uid)
+notrace bool armature_cspmu_acpi_cpu_uid(unsigned int cpu, u32 *uid)
 {
 #if defined(CONFIG_ACPI) && defined(CONFIG_ARM64)
 	/* Without ACPI tables every CPU's MADT entry is empty. */
@@ -247,7 +258,7 @@ bool armature_cspmu_acpi_cpu_uid(unsigned int cpu, u32 *uid)
 #endif
 }
 
-bool armature_cspmu_cpu_in_acpi_container(unsigned int cpu, u32 container_uid)
+notrace bool armature_cspmu_cpu_in_acpi_container(unsigned int cpu, u32 container_uid)
 {
 #ifdef CONFIG_ACPI
 	struct device *cpu_dev = get_cpu_device(cpu);
@@ -260,29 +271,29 @@ bool armature_cspmu_cpu_in_acpi_container(unsigned int cpu, u32 container_uid)
 	return false;
 }
 
-void armature_cspmu_associate_cpu(struct armature_cspmu *c, unsigned int cpu)
+notrace void armature_cspmu_associate_cpu(struct armature_cspmu *c, unsigned int cpu)
 {
 	cpumask_set_cpu(cpu, &c->associated_cpus);
 }
 
-bool armature_cspmu_cpu_associated(struct armature_cspmu *c, unsigned int cpu)
+notrace bool armature_cspmu_cpu_associated(struct armature_cspmu *c, unsigned int cpu)
 {
 	return cpumask_test_cpu(cpu, &c->associated_cpus);
 }
 
-int armature_cspmu_other_online_associated_cpu(struct armature_cspmu *c, unsigned int cpu)
+notrace int armature_cspmu_other_online_associated_cpu(struct armature_cspmu *c, unsigned int cpu)
 {
 	unsigned int other = cpumask_any_and_but(&c->associated_cpus, cpu_online_mask, cpu);
 
 	return other < nr_cpu_ids ? other : -1;
 }
 
-int armature_cspmu_cpu_to_node(unsigned int cpu)
+notrace int armature_cspmu_cpu_to_node(unsigned int cpu)
 {
 	return cpu_to_node(cpu);
 }
 
-void armature_cspmu_set_active_cpu(struct armature_cspmu *c, int cpu)
+notrace void armature_cspmu_set_active_cpu(struct armature_cspmu *c, int cpu)
 {
 	int ret;
 
@@ -297,18 +308,18 @@ void armature_cspmu_set_active_cpu(struct armature_cspmu *c, int cpu)
 		dev_err(c->dev, "cannot move the overflow interrupt to CPU %d: %d\n", cpu, ret);
 }
 
-void armature_cspmu_migrate(struct armature_cspmu *c, unsigned int from, unsigned int to)
+notrace void armature_cspmu_migrate(struct armature_cspmu *c, unsigned int from, unsigned int to)
 {
 	perf_pmu_migrate_context(&c->pmu, from, to);
 }
 
-static int cspmu_cpu_online(unsigned int cpu, struct hlist_node *node)
+static notrace int cspmu_cpu_online(unsigned int cpu, struct hlist_node *node)
 {
 	armature_cspmu_cpu_online(hlist_entry(node, struct armature_cspmu, cpuhp_node)->core, cpu);
 	return 0;
 }
 
-static int cspmu_cpu_teardown(unsigned int cpu, struct hlist_node *node)
+static notrace int cspmu_cpu_teardown(unsigned int cpu, struct hlist_node *node)
 {
 	armature_cspmu_cpu_teardown(hlist_entry(node, struct armature_cspmu, cpuhp_node)->core,
 				    cpu);
@@ -329,14 +340,15 @@ static ssize_t cspmu_format_show(struct device *dev, struct device_attribute *at
 								  attr)->var);
 }
 
-static umode_t cspmu_event_is_visible(struct kobject *kobj, struct attribute *attr, int i)
+static notrace umode_t cspmu_event_is_visible(struct kobject *kobj, struct attribute *attr, int i)
 {
 	struct armature_cspmu *c = dev_to_cspmu(kobj_to_dev(kobj));
 
 	return armature_cspmu_event_visible(c->core, i) ? attr->mode : 0;
 }
 
-int armature_cspmu_alloc_attrs(struct armature_cspmu *c, unsigned int events, unsigned int formats)
+notrace int armature_cspmu_alloc_attrs(struct armature_cspmu *c, unsigned int events,
+				       unsigned int formats)
 {
 	/* One allocation: the attributes, then the two NULL-terminated lists
 	 * (every part a multiple of 8 bytes, so each stays aligned). */
@@ -355,8 +367,8 @@ int armature_cspmu_alloc_attrs(struct armature_cspmu *c, unsigned int events, un
 static_assert(sizeof(struct perf_pmu_events_attr) % sizeof(void *) == 0);
 static_assert(sizeof(struct dev_ext_attribute) % sizeof(void *) == 0);
 
-void armature_cspmu_set_event_attr(struct armature_cspmu *c, unsigned int i, const char *name,
-				   u64 id)
+notrace void armature_cspmu_set_event_attr(struct armature_cspmu *c, unsigned int i,
+					   const char *name, u64 id)
 {
 	struct perf_pmu_events_attr *a = &c->event_attrs[i];
 
@@ -368,8 +380,8 @@ void armature_cspmu_set_event_attr(struct armature_cspmu *c, unsigned int i, con
 	c->event_list[i] = &a->attr.attr;
 }
 
-void armature_cspmu_set_format_attr(struct armature_cspmu *c, unsigned int i, const char *name,
-				    const char *spec)
+notrace void armature_cspmu_set_format_attr(struct armature_cspmu *c, unsigned int i,
+					    const char *name, const char *spec)
 {
 	struct dev_ext_attribute *a = &c->format_attrs[i];
 
@@ -424,7 +436,8 @@ static const struct attribute_group cpumask_group = {
 
 /* Registration */
 
-int armature_cspmu_register(struct armature_cspmu *c, const char *name, const char *identifier)
+notrace int armature_cspmu_register(struct armature_cspmu *c, const char *name,
+				    const char *identifier)
 {
 	int ret;
 
@@ -467,7 +480,7 @@ int armature_cspmu_register(struct armature_cspmu *c, const char *name, const ch
 	return ret;
 }
 
-void armature_cspmu_unregister(struct armature_cspmu *c)
+notrace void armature_cspmu_unregister(struct armature_cspmu *c)
 {
 	perf_pmu_unregister(&c->pmu);
 	cpuhp_state_remove_instance_nocalls(cspmu_cpuhp_state, &c->cpuhp_node);
@@ -475,30 +488,30 @@ void armature_cspmu_unregister(struct armature_cspmu *c)
 
 /* Logging */
 
-void armature_cspmu_err(struct armature_cspmu *c, const char *fmt, ...)
+notrace void armature_cspmu_err(struct armature_cspmu *c, const char *fmt, ...)
 {
 	KCPP_DEV_VLOG(dev_err, c->dev, fmt);
 }
 EXPORT_SYMBOL_NS_GPL(armature_cspmu_err, ARMATURE_CSPMU);
 
-void armature_cspmu_info(struct armature_cspmu *c, const char *fmt, ...)
+notrace void armature_cspmu_info(struct armature_cspmu *c, const char *fmt, ...)
 {
 	KCPP_DEV_VLOG(dev_info, c->dev, fmt);
 }
 EXPORT_SYMBOL_NS_GPL(armature_cspmu_info, ARMATURE_CSPMU);
 
-void armature_cspmu_dbg(struct armature_cspmu *c, const char *fmt, ...)
+notrace void armature_cspmu_dbg(struct armature_cspmu *c, const char *fmt, ...)
 {
 	KCPP_DEV_VLOG(dev_dbg, c->dev, fmt);
 }
 
-void armature_cspmu_err_ratelimited(struct armature_cspmu *c, const char *fmt, ...)
+notrace void armature_cspmu_err_ratelimited(struct armature_cspmu *c, const char *fmt, ...)
 {
 	KCPP_DEV_VLOG(dev_err_ratelimited, c->dev, fmt);
 }
 EXPORT_SYMBOL_NS_GPL(armature_cspmu_err_ratelimited, ARMATURE_CSPMU);
 
-int armature_cspmu_map_acpi_device_frame(struct armature_cspmu *c, void **base, u64 *size)
+notrace int armature_cspmu_map_acpi_device_frame(struct armature_cspmu *c, void **base, u64 *size)
 {
 #ifdef CONFIG_ACPI
 	LIST_HEAD(resources);
@@ -597,7 +610,7 @@ static int cspmu_probe(struct platform_device *pdev)
 	return armature_cspmu_probe(c, &fw);
 }
 
-static void cspmu_remove(struct platform_device *pdev)
+static notrace void cspmu_remove(struct platform_device *pdev)
 {
 	struct armature_cspmu *c = platform_get_drvdata(pdev);
 
