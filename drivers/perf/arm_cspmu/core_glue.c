@@ -334,12 +334,6 @@ static ssize_t cspmu_event_show(struct device *dev, struct device_attribute *att
 			  container_of(attr, struct perf_pmu_events_attr, attr)->id);
 }
 
-static ssize_t cspmu_format_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%s\n", (const char *)container_of(attr, struct dev_ext_attribute,
-								  attr)->var);
-}
-
 static notrace umode_t cspmu_event_is_visible(struct kobject *kobj, struct attribute *attr, int i)
 {
 	struct armature_cspmu *c = dev_to_cspmu(kobj_to_dev(kobj));
@@ -388,7 +382,7 @@ notrace void armature_cspmu_set_format_attr(struct armature_cspmu *c, unsigned i
 	sysfs_attr_init(&a->attr.attr);
 	a->attr.attr.name = name;
 	a->attr.attr.mode = 0444;
-	a->attr.show = cspmu_format_show;
+	a->attr.show = device_show_string;
 	a->var = (void *)spec;
 	c->format_list[i] = &a->attr.attr;
 }
