@@ -325,11 +325,10 @@ int validate_group(Pmu &pmu, perf_event *event, const armature_cspmu_event_info 
 	for (perf_event *m = leader; m; m = armature_cspmu_next_sibling(leader, m)) {
 		if (m == event)
 			continue;
-		armature_cspmu_event_info mi;
 		bool software = info.leader_is_software, mine = info.leader_on_this_pmu;
 		EventConfig member = leader_config;
 		if (m != leader) {
-			armature_cspmu_event_get(pmu.kobj(), m, &mi);
+			armature_cspmu_event_info mi = armature_cspmu_event_get(pmu.kobj(), m);
 			software = mi.is_software;
 			mine = mi.on_this_pmu;
 			member = {mi.config, mi.config1, mi.config2};
@@ -410,8 +409,7 @@ int armature_cspmu_event_init(armature_cspmu_core *core, perf_event *event, int 
 {
 	Pmu &pmu = core->pmu;
 	armature_cspmu *c = pmu.kobj();
-	armature_cspmu_event_info info;
-	armature_cspmu_event_get(c, event, &info);
+	armature_cspmu_event_info info = armature_cspmu_event_get(c, event);
 	if (!info.matches_type)
 		return -ENOENT;
 	// Uncore counters: no sampling, no per-task counting.
@@ -456,8 +454,7 @@ int armature_cspmu_add(armature_cspmu_core *core, perf_event *event, int flags, 
 		       int *state)
 {
 	Pmu &pmu = core->pmu;
-	armature_cspmu_event_info info;
-	armature_cspmu_event_get(pmu.kobj(), event, &info);
+	armature_cspmu_event_info info = armature_cspmu_event_get(pmu.kobj(), event);
 	auto logical = engine::add(pmu, {info.config, info.config1, info.config2},
 				   {info.leader_config, info.leader_config1, info.leader_config2},
 				   event);

@@ -94,8 +94,8 @@ struct armature_cspmu_event_info {
 	bool per_task;
 };
 
-void armature_cspmu_event_get(struct armature_cspmu *c, struct perf_event *event,
-			      struct armature_cspmu_event_info *info);
+struct armature_cspmu_event_info armature_cspmu_event_get(struct armature_cspmu *c,
+							  struct perf_event *event);
 /* The leader's siblings in order, starting after pos (the leader: the first). */
 struct perf_event *armature_cspmu_next_sibling(struct perf_event *leader, struct perf_event *pos);
 void armature_cspmu_event_add_count(void *event, __u64 delta);

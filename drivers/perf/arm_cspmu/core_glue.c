@@ -132,25 +132,27 @@ static notrace irqreturn_t cspmu_irq(int irq, void *data)
 
 /* Event accessors */
 
-notrace void armature_cspmu_event_get(struct armature_cspmu *c, struct perf_event *event,
-			      struct armature_cspmu_event_info *info)
+notrace struct armature_cspmu_event_info armature_cspmu_event_get(struct armature_cspmu *c,
+								  struct perf_event *event)
 {
 	struct perf_event *leader = event->group_leader;
 
-	info->config = event->attr.config;
-	info->config1 = event->attr.config1;
-	info->config2 = event->attr.config2;
-	info->leader_config = leader->attr.config;
-	info->leader_config1 = leader->attr.config1;
-	info->leader_config2 = leader->attr.config2;
-	info->leader = leader;
-	info->matches_type = event->attr.type == c->pmu.type;
-	info->on_this_pmu = event->pmu == &c->pmu;
-	info->is_software = is_software_event(event);
-	info->leader_on_this_pmu = leader->pmu == &c->pmu;
-	info->leader_is_software = is_software_event(leader);
-	info->sampling = is_sampling_event(event);
-	info->per_task = event->attach_state & PERF_ATTACH_TASK;
+	return (struct armature_cspmu_event_info){
+		.config = event->attr.config,
+		.config1 = event->attr.config1,
+		.config2 = event->attr.config2,
+		.leader_config = leader->attr.config,
+		.leader_config1 = leader->attr.config1,
+		.leader_config2 = leader->attr.config2,
+		.leader = leader,
+		.matches_type = event->attr.type == c->pmu.type,
+		.on_this_pmu = event->pmu == &c->pmu,
+		.is_software = is_software_event(event),
+		.leader_on_this_pmu = leader->pmu == &c->pmu,
+		.leader_is_software = is_software_event(leader),
+		.sampling = is_sampling_event(event),
+		.per_task = event->attach_state & PERF_ATTACH_TASK,
+	};
 }
 
 notrace struct perf_event *armature_cspmu_next_sibling(struct perf_event *leader,
