@@ -6,6 +6,7 @@
 #include "engine.hpp"
 #include <kcpp/alloc.hpp>
 #include <kcpp/static.hpp>
+#include <type_traits>
 
 using namespace armature::cspmu;
 
@@ -242,6 +243,11 @@ kcpp::Result<void> make_attrs(Pmu &pmu)
 	return {};
 }
 
+// Zeroed memory is an array of default Slots: an aggregate of integers and
+// a pointer, all zero by default, is an implicit-lifetime type that the
+// allocation brings into being (no constructor to run, none to clear the
+// memory a second time).
+static_assert(std::is_aggregate_v<Slot> && std::is_trivially_copyable_v<Slot>);
 kcpp::Result<void> alloc_slots(Pmu &pmu)
 {
 	u32 n = pmu.geometry().logical_counters();
@@ -249,8 +255,6 @@ kcpp::Result<void> alloc_slots(Pmu &pmu)
 	if (!mem)
 		return kcpp::Error(-ENOMEM);
 	pmu.slots_ = static_cast<Slot *>(mem);
-	for (u32 i = 0; i < n; i++)
-		new (&pmu.slots_[i]) Slot();
 	return {};
 }
 
