@@ -236,8 +236,13 @@ kcpp::Result<void> make_attrs(Pmu &pmu)
 	}
 	KCPP_TRY(kcpp::to_result(armature_cspmu_alloc_attrs(c, ops.events.size(),
 							    ops.formats.size())));
-	for (usize i = 0; i < ops.events.size(); i++)
-		armature_cspmu_set_event_attr(c, i, ops.events[i].name, ops.events[i].id);
+	// Only the events this PMU shows, first in the zeroed (so still
+	// terminated) list: what shows depends on nothing that changes after
+	// probe, so sysfs needs no is_visible callback.
+	unsigned shown = 0;
+	for (const EventAttr &e : ops.events)
+		if (engine::event_visible(pmu, e))
+			armature_cspmu_set_event_attr(c, shown++, e.name, e.id);
 	for (usize i = 0; i < ops.formats.size(); i++)
 		armature_cspmu_set_format_attr(c, i, ops.formats[i].name, ops.formats[i].spec);
 	return {};
@@ -533,12 +538,6 @@ void armature_cspmu_cpu_teardown(armature_cspmu_core *core, unsigned int cpu)
 		return;
 	armature_cspmu_migrate(c, cpu, target);
 	set_active_cpu(core, target);
-}
-
-bool armature_cspmu_event_visible(armature_cspmu_core *core, unsigned int index)
-{
-	const Pmu &pmu = core->pmu;
-	return index < pmu.ops().events.size() && engine::event_visible(pmu, pmu.ops().events[index]);
 }
 
 } // extern "C"

@@ -76,7 +76,6 @@ void armature_cspmu_disable(struct armature_cspmu_core *core);
 bool armature_cspmu_handle_irq(struct armature_cspmu_core *core);
 void armature_cspmu_cpu_online(struct armature_cspmu_core *core, unsigned int cpu);
 void armature_cspmu_cpu_teardown(struct armature_cspmu_core *core, unsigned int cpu);
-bool armature_cspmu_event_visible(struct armature_cspmu_core *core, unsigned int index);
 
 /* --- C (core_glue.c), called by C++ --- */
 

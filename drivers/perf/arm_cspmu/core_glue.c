@@ -336,13 +336,6 @@ static ssize_t cspmu_event_show(struct device *dev, struct device_attribute *att
 			  container_of(attr, struct perf_pmu_events_attr, attr)->id);
 }
 
-static notrace umode_t cspmu_event_is_visible(struct kobject *kobj, struct attribute *attr, int i)
-{
-	struct armature_cspmu *c = dev_to_cspmu(kobj_to_dev(kobj));
-
-	return armature_cspmu_event_visible(c->core, i) ? attr->mode : 0;
-}
-
 notrace int armature_cspmu_alloc_attrs(struct armature_cspmu *c, unsigned int events,
 				       unsigned int formats)
 {
@@ -441,7 +434,6 @@ notrace int armature_cspmu_register(struct armature_cspmu *c, const char *name,
 	c->events_group = (struct attribute_group){
 		.name = "events",
 		.attrs = c->event_list,
-		.is_visible = cspmu_event_is_visible,
 	};
 	c->format_group = (struct attribute_group){
 		.name = "format",
