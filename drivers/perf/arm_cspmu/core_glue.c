@@ -35,7 +35,9 @@ struct armature_cspmu {
 	cpumask_t associated_cpus;
 	cpumask_t active_cpu;
 	int irq;
-	const char *identifier;
+	struct dev_ext_attribute identifier_attr; /* var: the C++ object's string */
+	struct attribute *identifier_list[2];
+	struct attribute_group identifier_group;
 	struct perf_pmu_events_attr *event_attrs;
 	struct dev_ext_attribute *format_attrs;
 	struct attribute **event_list;
@@ -382,21 +384,6 @@ notrace void armature_cspmu_set_format_attr(struct armature_cspmu *c, unsigned i
 	c->format_list[i] = &a->attr.attr;
 }
 
-static ssize_t identifier_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%s\n", dev_to_cspmu(dev)->identifier);
-}
-static DEVICE_ATTR_RO(identifier);
-
-static struct attribute *identifier_attrs[] = {
-	&dev_attr_identifier.attr,
-	NULL,
-};
-
-static const struct attribute_group identifier_group = {
-	.attrs = identifier_attrs,
-};
-
 /* cpumask and associated_cpus: one show, var the offset of the mask. */
 static ssize_t cspmu_cpus_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -430,7 +417,13 @@ notrace int armature_cspmu_register(struct armature_cspmu *c, const char *name,
 {
 	int ret;
 
-	c->identifier = identifier;
+	c->identifier_attr = (struct dev_ext_attribute){
+		__ATTR(identifier, 0444, device_show_string, NULL),
+		(void *)identifier,
+	};
+	sysfs_attr_init(&c->identifier_attr.attr.attr);
+	c->identifier_list[0] = &c->identifier_attr.attr.attr;
+	c->identifier_group.attrs = c->identifier_list;
 	c->events_group = (struct attribute_group){
 		.name = "events",
 		.attrs = c->event_list,
@@ -441,7 +434,7 @@ notrace int armature_cspmu_register(struct armature_cspmu *c, const char *name,
 	};
 	c->groups[0] = &c->events_group;
 	c->groups[1] = &c->format_group;
-	c->groups[2] = &identifier_group;
+	c->groups[2] = &c->identifier_group;
 	c->groups[3] = &cpumask_group;
 	c->pmu = (struct pmu){
 		.module = THIS_MODULE,
