@@ -171,6 +171,21 @@ check "a group of 4 on 4 counters counts" sh -c \
 	"! perf stat -x, -a -e '{arm_cspmu_0/event=1/,arm_cspmu_0/event=2/,arm_cspmu_0/event=3/,arm_cspmu_0/event=4/}' -- true 2>&1 | grep -q '<not supported>'"
 check "ampere: a group with different filters is refused" \
 	refused '{ampere_mcu_pmu_0/act_sent,rank=1/,ampere_mcu_pmu_0/pre_sent,rank=2/}'
+# Group leaders other than the PMU's own events, on the PMU's CPU (with -a
+# perf splits a group whose members' CPUs differ): a software leader does
+# not take a counter, another hardware PMU's cannot lead.
+on_cpu=$(cat $devices/arm_cspmu_0/cpumask)
+refused_on_cpu() { perf stat -x, -C $on_cpu -e "$1" -- true 2>&1 | grep -q '<not supported>'; }
+bl='arm_cspmu_0/event=1/,arm_cspmu_0/event=2/,arm_cspmu_0/event=3/,arm_cspmu_0/event=4/'
+check "a software leader and 4 events on 4 counters count" sh -c \
+	"! perf stat -x, -C $on_cpu -e '{cpu-clock,$bl}' -- true 2>&1 | grep -q '<not supported>'"
+check "a software leader and 5 events on 4 counters are refused" \
+	refused_on_cpu "{cpu-clock,$bl,arm_cspmu_0/event=5/}"
+sw_sibling='arm_cspmu_0/event=5/,cpu-clock,arm_cspmu_0/event=2/,arm_cspmu_0/event=3/,arm_cspmu_0/event=4/'
+check "a software sibling does not take a counter either" sh -c \
+	"! perf stat -x, -C $on_cpu -e '{$sw_sibling}' -- true 2>&1 | grep -q '<not supported>'"
+check "a group led by the CPU PMU's cycles is refused" \
+	refused_on_cpu '{cycles,arm_cspmu_0/event=1/}'
 
 # --- CPU hotplug moves the PMU and its interrupt ---
 check "offline CPU 1" sh -c "echo 0 >/sys/devices/system/cpu/cpu1/online"

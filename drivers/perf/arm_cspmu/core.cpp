@@ -6,6 +6,7 @@
 #include "engine.hpp"
 #include <kcpp/alloc.hpp>
 #include <kcpp/static.hpp>
+#include <type_traits>
 
 using namespace armature::cspmu;
 
@@ -235,13 +236,23 @@ kcpp::Result<void> make_attrs(Pmu &pmu)
 	}
 	KCPP_TRY(kcpp::to_result(armature_cspmu_alloc_attrs(c, ops.events.size(),
 							    ops.formats.size())));
-	for (usize i = 0; i < ops.events.size(); i++)
-		armature_cspmu_set_event_attr(c, i, ops.events[i].name, ops.events[i].id);
+	// Only the events this PMU shows, first in the zeroed (so still
+	// terminated) list: what shows depends on nothing that changes after
+	// probe, so sysfs needs no is_visible callback.
+	unsigned shown = 0;
+	for (const EventAttr &e : ops.events)
+		if (engine::event_visible(pmu, e))
+			armature_cspmu_set_event_attr(c, shown++, e.name, e.id);
 	for (usize i = 0; i < ops.formats.size(); i++)
 		armature_cspmu_set_format_attr(c, i, ops.formats[i].name, ops.formats[i].spec);
 	return {};
 }
 
+// Zeroed memory is an array of default Slots: an aggregate of integers and
+// a pointer, all zero by default, is an implicit-lifetime type that the
+// allocation brings into being (no constructor to run, none to clear the
+// memory a second time).
+static_assert(std::is_aggregate_v<Slot> && std::is_trivially_copyable_v<Slot>);
 kcpp::Result<void> alloc_slots(Pmu &pmu)
 {
 	u32 n = pmu.geometry().logical_counters();
@@ -249,8 +260,6 @@ kcpp::Result<void> alloc_slots(Pmu &pmu)
 	if (!mem)
 		return kcpp::Error(-ENOMEM);
 	pmu.slots_ = static_cast<Slot *>(mem);
-	for (u32 i = 0; i < n; i++)
-		new (&pmu.slots_[i]) Slot();
 	return {};
 }
 
@@ -312,24 +321,32 @@ kcpp::Result<void> probe(armature_cspmu *c, const Firmware &fw)
 }
 
 // The group an event joins, member by member (those of this PMU; software
-// events go anywhere, another hardware PMU's cannot be in the group).
+// events go anywhere, another hardware PMU's cannot be in the group). The
+// leader's part comes with the event's own info, read once; a new leader
+// has no siblings yet and is counted once, last.
 int validate_group(Pmu &pmu, perf_event *event, const armature_cspmu_event_info &info)
 {
-	armature_cspmu *c = pmu.kobj();
 	EventConfig config{info.config, info.config1, info.config2};
 	EventConfig leader_config{info.leader_config, info.leader_config1, info.leader_config2};
 	engine::GroupCheck group(pmu);
+	perf_event *leader = info.leader;
 
-	for (perf_event *m = info.leader; m; m = armature_cspmu_next_sibling(info.leader, m)) {
+	for (perf_event *m = leader; m; m = armature_cspmu_next_sibling(leader, m)) {
 		if (m == event)
-			continue; // a new leader, with no siblings yet: itself, last
-		armature_cspmu_event_info mi;
-		armature_cspmu_event_get(c, m, &mi);
-		if (mi.is_software)
 			continue;
-		if (!mi.on_this_pmu)
+		bool software = info.leader_is_software, mine = info.leader_on_this_pmu;
+		EventConfig member = leader_config;
+		if (m != leader) {
+			armature_cspmu_event_info mi = armature_cspmu_event_get(pmu.kobj(), m);
+			software = mi.is_software;
+			mine = mi.on_this_pmu;
+			member = {mi.config, mi.config1, mi.config2};
+		}
+		if (software)
+			continue;
+		if (!mine)
 			return -EINVAL;
-		int ret = group.add({{mi.config, mi.config1, mi.config2}, leader_config});
+		int ret = group.add({member, leader_config});
 		if (ret)
 			return ret;
 	}
@@ -401,8 +418,7 @@ int armature_cspmu_event_init(armature_cspmu_core *core, perf_event *event, int 
 {
 	Pmu &pmu = core->pmu;
 	armature_cspmu *c = pmu.kobj();
-	armature_cspmu_event_info info;
-	armature_cspmu_event_get(c, event, &info);
+	armature_cspmu_event_info info = armature_cspmu_event_get(c, event);
 	if (!info.matches_type)
 		return -ENOENT;
 	// Uncore counters: no sampling, no per-task counting.
@@ -447,8 +463,7 @@ int armature_cspmu_add(armature_cspmu_core *core, perf_event *event, int flags, 
 		       int *state)
 {
 	Pmu &pmu = core->pmu;
-	armature_cspmu_event_info info;
-	armature_cspmu_event_get(pmu.kobj(), event, &info);
+	armature_cspmu_event_info info = armature_cspmu_event_get(pmu.kobj(), event);
 	auto logical = engine::add(pmu, {info.config, info.config1, info.config2},
 				   {info.leader_config, info.leader_config1, info.leader_config2},
 				   event);
@@ -523,12 +538,6 @@ void armature_cspmu_cpu_teardown(armature_cspmu_core *core, unsigned int cpu)
 		return;
 	armature_cspmu_migrate(c, cpu, target);
 	set_active_cpu(core, target);
-}
-
-bool armature_cspmu_event_visible(armature_cspmu_core *core, unsigned int index)
-{
-	const Pmu &pmu = core->pmu;
-	return index < pmu.ops().events.size() && engine::event_visible(pmu, pmu.ops().events[index]);
 }
 
 } // extern "C"

@@ -76,7 +76,6 @@ void armature_cspmu_disable(struct armature_cspmu_core *core);
 bool armature_cspmu_handle_irq(struct armature_cspmu_core *core);
 void armature_cspmu_cpu_online(struct armature_cspmu_core *core, unsigned int cpu);
 void armature_cspmu_cpu_teardown(struct armature_cspmu_core *core, unsigned int cpu);
-bool armature_cspmu_event_visible(struct armature_cspmu_core *core, unsigned int index);
 
 /* --- C (core_glue.c), called by C++ --- */
 
@@ -88,12 +87,14 @@ struct armature_cspmu_event_info {
 	bool matches_type;	/* attr.type is this PMU's */
 	bool on_this_pmu;	/* event->pmu is this PMU */
 	bool is_software;
+	bool leader_on_this_pmu;
+	bool leader_is_software;
 	bool sampling;
 	bool per_task;
 };
 
-void armature_cspmu_event_get(struct armature_cspmu *c, struct perf_event *event,
-			      struct armature_cspmu_event_info *info);
+struct armature_cspmu_event_info armature_cspmu_event_get(struct armature_cspmu *c,
+							  struct perf_event *event);
 /* The leader's siblings in order, starting after pos (the leader: the first). */
 struct perf_event *armature_cspmu_next_sibling(struct perf_event *leader, struct perf_event *pos);
 void armature_cspmu_event_add_count(void *event, __u64 delta);
