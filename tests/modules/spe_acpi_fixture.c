@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test-only: the SPE platform device as the kernel's ACPI code makes it
+ * from the MADT (drivers/perf/arm_pmu_acpi.c): named ARMV8_SPE_PDEV_NAME
+ * ("arm,spe-v1"), one IRQ resource for the GSI every GICC entry gives as
+ * its SPE interrupt, registered level-triggered and active high. QEMU's
+ * MADT has no SPE interrupt, so an ACPI boot gets no such device; this
+ * module adds it with the GSI of a module parameter (PPI 5, GSI 21, by
+ * default), so arm_spe_pmu's ACPI probe path runs in the guest.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/acpi.h>
+#include <linux/module.h>
+#include <linux/perf/arm_pmu.h>
+#include <linux/platform_device.h>
+
+static uint gsi = 21;
+module_param(gsi, uint, 0444);
+MODULE_PARM_DESC(gsi, "the SPE interrupt's GSI, a PPI (default 21: PPI 5)");
+
+static struct platform_device *pdev;
+
+static int __init fixture_init(void)
+{
+	struct resource res = { .flags = IORESOURCE_IRQ };
+	int irq = acpi_register_gsi(NULL, gsi, ACPI_LEVEL_SENSITIVE, ACPI_ACTIVE_HIGH);
+
+	if (irq < 0) {
+		pr_err("cannot register GSI %u: %d\n", gsi, irq);
+		return irq;
+	}
+	res.start = res.end = irq;
+	pdev = platform_device_register_simple(ARMV8_SPE_PDEV_NAME, PLATFORM_DEVID_NONE, &res, 1);
+	if (IS_ERR(pdev)) {
+		acpi_unregister_gsi(gsi);
+		return PTR_ERR(pdev);
+	}
+	return 0;
+}
+
+static void __exit fixture_exit(void)
+{
+	platform_device_unregister(pdev);
+	acpi_unregister_gsi(gsi);
+}
+
+module_init(fixture_init);
+module_exit(fixture_exit);
+MODULE_DESCRIPTION("armature test: the SPE platform device ACPI firmware's MADT describes");
+MODULE_LICENSE("GPL");
