@@ -93,6 +93,11 @@ void count(__u64 &counter, u64 n)
 	__atomic_store_n(&counter, counter + n, __ATOMIC_RELAXED);
 }
 
+armature_spe_counters &local_counters(armature_spe *s)
+{
+	return *armature_spe_cpu_counters(s, armature_spe_this_cpu());
+}
+
 template <typename T>
 T peek(const T &value)
 {
@@ -103,7 +108,7 @@ T peek(const T &value)
 class HandleOutput {
 public:
 	HandleOutput(armature_spe *s, const Buffer &buf)
-		: s_(s), buf_(buf), counters_(*armature_spe_cpu_counters(s, armature_spe_this_cpu()))
+		: s_(s), buf_(buf), counters_(local_counters(s))
 	{
 	}
 
@@ -294,7 +299,7 @@ public:
 		const Action action = end_session(io);
 		if (action == Action::spurious)
 			return false;
-		count(armature_spe_cpu_counters(s_, armature_spe_this_cpu())->irqs, 1);
+		count(local_counters(s_).irqs, 1);
 		// Pending perf work first, such as the disable a truncation queued:
 		// it may already have stopped this event.
 		armature_spe_irq_work_run();
