@@ -8,7 +8,6 @@ suite acpi_arm_spe
 
 spe=/sys/bus/event_source/devices/arm_spe_0
 pdev=/sys/bus/platform/devices/arm,spe-v1
-workload='i=0; while [ $i -lt 10000 ]; do i=$((i + 1)); done'
 
 check "the kernel booted with ACPI (MADT present)" [ -e /sys/firmware/acpi/tables/APIC ]
 expect_fail "QEMU's MADT gives no SPE interrupt: no arm,spe-v1 device" test -e $pdev
@@ -21,9 +20,8 @@ check "the PMU's parent is that device" sh -c "readlink -f $spe | grep -q '/arm,
 expect_eq "cpumask: the PPI's CPUs, every CPU" 0-3 "$(cat $spe/cpumask)"
 check "the PPI is requested" grep -q 'arm_spe_pmu' /proc/interrupts
 check "perf record -e arm_spe// -- workload" \
-	perf record -q -e arm_spe// -o /tmp/acpi-spe.data -- sh -c "$workload"
-check "perf decodes SPE records" \
-	sh -c "test \$(perf report -D -i /tmp/acpi-spe.data 2>/dev/null | grep -c '^\. .*\(END\|TS \)') -gt 100"
+	perf record -q -e arm_spe// -o /tmp/acpi-spe.data -- sh -c "$spe_workload"
+check "perf decodes SPE records" test "$(spe_records /tmp/acpi-spe.data)" -gt 100
 check "rmmod arm_spe_pmu" rmmod arm_spe_pmu
 expect_fail "arm_spe_0 is gone" test -e $spe
 check "rmmod spe_acpi_fixture" rmmod spe_acpi_fixture

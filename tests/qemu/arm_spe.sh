@@ -12,25 +12,13 @@ params=/sys/module/arm_spe_pmu/parameters
 bin=/armature/bin
 export PATH=$bin:$PATH
 
-# A user-mode workload of about a third of a second under TCG (perf decodes
-# its records slowly, most of all on the debug kernel).
-workload='i=0; while [ $i -lt 10000 ]; do i=$((i + 1)); done'
-
 log_count() { dmesg | grep -c "$1"; }
-# decode FILE: perf's raw dump of the AUX data (made once per file: perf
-# decodes slowly under TCG)
-decode() {
-	[ -e "$1.dump" ] || perf report -D -i "$1" >"$1.dump" 2>&1
-	cat "$1.dump"
-}
-# records FILE: how many SPE records perf decoded
-records() { decode "$1" | grep -c '^\. .*\(END\|TS \)'; }
 # bad_packets FILE: packets perf's decoder could not parse
-bad_packets() { decode "$1" | grep -c 'BAD'; }
+bad_packets() { spe_decode "$1" | grep -c 'BAD'; }
 # has_aux_flag FILE MASK: a session end perf recorded has a flag of MASK
 # (1 TRUNCATED, 4 PARTIAL, 8 COLLISION)
 has_aux_flag() {
-	decode "$1" | sed -n 's/.*PERF_RECORD_AUX .*flags: \(0x[0-9a-f]*\).*/\1/p' |
+	spe_decode "$1" | sed -n 's/.*PERF_RECORD_AUX .*flags: \(0x[0-9a-f]*\).*/\1/p' |
 		while read -r f; do [ $((f & $2)) = $2 ] && echo y; done | grep -q y
 }
 
@@ -89,8 +77,8 @@ expect_eq "discard mode (SPEv1p2) opens and runs" ok "$(perf_open config=0x80000
 spe_stat() { sed -n "s/^$1 //p" /sys/kernel/debug/arm_spe_pmu/arm_spe_0; }
 written=$(spe_stat sim_records)
 check "perf record -e arm_spe// -- workload" \
-	perf record -q -e arm_spe// -o /tmp/spe.data -- sh -c "$workload"
-n=$(records /tmp/spe.data)
+	perf record -q -e arm_spe// -o /tmp/spe.data -- sh -c "$spe_workload"
+n=$(spe_records /tmp/spe.data)
 check "perf decodes SPE records ($n)" test "$n" -gt 100
 expect_eq "perf got every record the simulated SPE wrote" $(($(spe_stat sim_records) - written)) "$n"
 expect_eq "no packet perf cannot decode" 0 "$(bad_packets /tmp/spe.data)"
@@ -98,29 +86,29 @@ check "perf report shows the synthesized SPE events" \
 	sh -c "perf report -i /tmp/spe.data --stdio 2>&1 | grep -q 'memory\|l1d-access\|tlb-access'"
 check "perf script resolves samples to busybox (the workload)" \
 	sh -c "perf script -i /tmp/spe.data 2>/dev/null | grep -q busybox"
-kernel_pcs() { decode "$1" | grep -c 'PC 0xff[0-9a-f]* el[12]'; }
+kernel_pcs() { spe_decode "$1" | grep -c 'PC 0xff[0-9a-f]* el[12]'; }
 check "a default session samples the kernel too" test "$(kernel_pcs /tmp/spe.data)" -gt 0
 check "perf record with pa_enable=1" \
-	perf record -q -e arm_spe/pa_enable=1/ -o /tmp/spe-pa.data -- sh -c "$workload"
+	perf record -q -e arm_spe/pa_enable=1/ -o /tmp/spe-pa.data -- sh -c "$spe_workload"
 check "physical addresses are recorded when asked" \
-	test "$(decode /tmp/spe-pa.data | grep -c 'PA 0x')" -gt 0
-expect_eq "and not otherwise" 0 "$(decode /tmp/spe.data | grep -c 'PA 0x')"
+	test "$(spe_decode /tmp/spe-pa.data | grep -c 'PA 0x')" -gt 0
+expect_eq "and not otherwise" 0 "$(spe_decode /tmp/spe.data | grep -c 'PA 0x')"
 # Records of a user-only event carry user PCs only (EL0: no top byte).
 check "perf record of user-space only" \
-	perf record -q -e arm_spe//u -o /tmp/spe-user.data -- sh -c "$workload"
+	perf record -q -e arm_spe//u -o /tmp/spe-user.data -- sh -c "$spe_workload"
 expect_eq "a user-space session has no kernel PCs" 0 "$(kernel_pcs /tmp/spe-user.data)"
 
 # --- snapshot mode: perf takes the AUX area on SIGUSR2 ---
 check "perf record -S with a SIGUSR2 snapshot" \
 	perf record -q -e arm_spe// -S -o /tmp/snap.data -- \
-	sh -c "$workload; kill -USR2 \$PPID; sleep 0.5; $workload"
-check "the snapshot holds decodable records" test "$(records /tmp/snap.data)" -gt 0
+	sh -c "$spe_workload; kill -USR2 \$PPID; sleep 0.5; $spe_workload"
+check "the snapshot holds decodable records" test "$(spe_records /tmp/snap.data)" -gt 0
 expect_eq "no undecodable packet in the snapshot" 0 "$(bad_packets /tmp/snap.data)"
 
 # --- a slow consumer: a 2-page AUX area at the highest rate truncates ---
 truncated=$(spe_stat truncated) irqs=$(spe_stat irqs)
 check "perf record into a 2-page AUX area at period 256" \
-	perf record -q -e arm_spe// -c 256 -m ,8K -o /tmp/small.data -- sh -c "$workload"
+	perf record -q -e arm_spe// -c 256 -m ,8K -o /tmp/small.data -- sh -c "$spe_workload"
 check "the session ended TRUNCATED" has_aux_flag /tmp/small.data 1
 check "the driver counted the truncation" test "$(spe_stat truncated)" -gt "$truncated"
 check "and buffer-management interrupts" test "$(spe_stat irqs)" -gt "$irqs"
@@ -131,22 +119,22 @@ fault_case() { # KIND LOG_PATTERN
 	local before after
 	before=$(log_count "$2")
 	echo "$1" >$params/sim_inject
-	perf record -q -e arm_spe// -o /tmp/fault.data -- sh -c "$workload" >/dev/null 2>&1
+	perf record -q -e arm_spe// -o /tmp/fault.data -- sh -c "$spe_workload" >/dev/null 2>&1
 	after=$(log_count "$2")
 	expect_eq "$1: reported once" 1 $((after - before))
 	check "$1: the next session records" \
-		perf record -q -e arm_spe// -o /tmp/after-$1.data -- sh -c "$workload"
-	check "$1: and decodes" test "$(records /tmp/after-$1.data)" -gt 100
+		perf record -q -e arm_spe// -o /tmp/after-$1.data -- sh -c "$spe_workload"
+	check "$1: and decodes" test "$(spe_records /tmp/after-$1.data)" -gt 100
 }
 fault_case stage1_fault 'stage 1 fault'
 fault_case unknown_code 'unknown PMBSR_EL1 exception class'
 echo data_loss >$params/sim_inject
-check "data_loss: perf record" perf record -q -e arm_spe// -o /tmp/loss.data -- sh -c "$workload"
+check "data_loss: perf record" perf record -q -e arm_spe// -o /tmp/loss.data -- sh -c "$spe_workload"
 check "data_loss: the session ends TRUNCATED and PARTIAL" has_aux_flag /tmp/loss.data 5
 # A collision is reported with the next buffer-full event: a small area.
 echo collision >$params/sim_inject
 check "collision: perf record" \
-	perf record -q -e arm_spe// -m ,16K -o /tmp/coll.data -- sh -c "$workload"
+	perf record -q -e arm_spe// -m ,16K -o /tmp/coll.data -- sh -c "$spe_workload"
 check "collision: a session end says COLLISION" has_aux_flag /tmp/coll.data 8
 expect_eq "an unknown injection is refused" 1 \
 	"$(echo bogus >$params/sim_inject 2>/dev/null; echo $?)"
@@ -159,21 +147,21 @@ expect_eq "user: physical timestamps are refused" EACCES \
 	"$(runas 1000 perf_open config=0x4 exclude_kernel=1)"
 expect_eq "user: user-space profiling opens" ok "$(runas 1000 perf_open exclude_kernel=1)"
 check "user: perf record -e arm_spe//u" \
-	runas 1000 perf record -q -e arm_spe//u -o /tmp/user.data -- sh -c "$workload"
+	runas 1000 perf record -q -e arm_spe//u -o /tmp/user.data -- sh -c "$spe_workload"
 expect_eq "user: no kernel PCs in the records" 0 "$(kernel_pcs /tmp/user.data)"
 
 # --- CPU offline and online during a system-wide session ---
 cpu1=/sys/devices/system/cpu/cpu1/online
 check "perf record -a while CPU 1 goes offline and online" \
 	perf record -q -a -e arm_spe// -c 65536 -o /tmp/hotplug.data -- \
-	sh -c "$workload; echo 0 >$cpu1; $workload; echo 1 >$cpu1; $workload"
+	sh -c "$spe_workload; echo 0 >$cpu1; $spe_workload; echo 1 >$cpu1; $spe_workload"
 expect_eq "CPU 1 is back online" 1 "$(cat $cpu1)"
-check "the session decodes" test "$(records /tmp/hotplug.data)" -gt 10
+check "the session decodes" test "$(spe_records /tmp/hotplug.data)" -gt 10
 expect_eq "no undecodable packet across hotplug" 0 "$(bad_packets /tmp/hotplug.data)"
 # A session ended by the CPU going down hands perf what was written, no
 # more than the 4 MiB area (a reset pointer would make it ~2^47 bytes).
 largest_aux() {
-	decode "$1" | sed -n 's/.*PERF_RECORD_AUX offset: [0-9a-fx]* size: \([0-9a-fx]*\).*/\1/p' |
+	spe_decode "$1" | sed -n 's/.*PERF_RECORD_AUX offset: [0-9a-fx]* size: \([0-9a-fx]*\).*/\1/p' |
 		while read -r n; do echo $((n)); done | sort -n | tail -1
 }
 check "no session end larger than the AUX area" test "$(largest_aux /tmp/hotplug.data)" -le 4194304

@@ -100,3 +100,14 @@ perf_count() {
 	count=$(sed -n 's/^\([0-9]*\),.*/\1/p' /tmp/perf.out | head -1)
 	[ -n "$count" ] || cat /tmp/perf.out >&2
 }
+
+# SPE: a user-mode workload of about a third of a second under TCG (perf
+# decodes its records slowly, most of all on the debug kernel);
+# spe_decode FILE, perf's raw dump of the AUX data (made once per file);
+# spe_records FILE, how many SPE records perf decoded.
+spe_workload='i=0; while [ $i -lt 10000 ]; do i=$((i + 1)); done'
+spe_decode() {
+	[ -e "$1.dump" ] || perf report -D -i "$1" >"$1.dump" 2>&1
+	cat "$1.dump"
+}
+spe_records() { spe_decode "$1" | grep -c '^\. .*\(END\|TS \)'; }
