@@ -61,16 +61,22 @@ end_suite() {
 module_loaded() { [ -d "/sys/module/$1" ]; }
 
 # wait_for_pmus NAME...: until every perf PMU NAME is registered (up to 10 s;
-# drivers may probe after modprobe returns). Names the missing ones.
+# drivers may probe after modprobe returns). Every name is looked at again
+# each time round, and no name at all is an error. Names the missing ones.
 wait_for_pmus() {
-	local i=0 n
-	while [ $i -lt 200 ]; do
-		for n in "$@"; do [ -e /sys/bus/event_source/devices/$n ] || break; done
-		[ -e /sys/bus/event_source/devices/$n ] && return 0
+	local i=0 pmu missing
+	[ $# -gt 0 ] || { echo "wait_for_pmus: no PMU named"; return 1; }
+	while :; do
+		missing=
+		for pmu in "$@"; do
+			[ -e /sys/bus/event_source/devices/$pmu ] || missing="$missing $pmu"
+		done
+		[ -n "$missing" ] || return 0
+		[ $i -lt 200 ] || break
 		sleep 0.05
 		i=$((i + 1))
 	done
-	echo "missing: $(for n in "$@"; do [ -e /sys/bus/event_source/devices/$n ] || echo $n; done)"
+	echo "missing:$missing"
 	return 1
 }
 
