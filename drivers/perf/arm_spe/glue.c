@@ -204,22 +204,20 @@ struct armature_spe_counters *armature_spe_cpu_counters(struct armature_spe *s, 
 	return &per_cpu_ptr(s->cpus, cpu)->counters;
 }
 
-int armature_spe_get_ppi(struct armature_spe *s)
+int armature_spe_platform_irq(struct armature_spe *s)
 {
-	int irq = platform_get_irq(to_platform_device(s->dev), 0);
+	return platform_get_irq(to_platform_device(s->dev), 0);
+}
 
-	if (irq < 0)
-		return -ENXIO;
-	if (!irq_is_percpu(irq)) {
-		dev_err(s->dev, "expected a PPI but got SPI %d\n", irq);
-		return -EINVAL;
-	}
-	if (irq_get_percpu_devid_partition(irq, &s->supported_cpus)) {
-		dev_err(s->dev, "cannot get the CPUs of PPI %d\n", irq);
-		return -EINVAL;
-	}
+bool armature_spe_irq_is_percpu(int irq)
+{
+	return irq_is_percpu(irq);
+}
+
+int armature_spe_set_ppi(struct armature_spe *s, int irq)
+{
 	s->irq = irq;
-	return 0;
+	return irq_get_percpu_devid_partition(irq, &s->supported_cpus);
 }
 
 void armature_spe_enable_irq_local(struct armature_spe *s)
@@ -371,43 +369,36 @@ static enum hrtimer_restart spe_sim_timer(struct hrtimer *timer)
 {
 	struct armature_spe_cpu *cpu = container_of(timer, struct armature_spe_cpu, sim_timer);
 	struct pt_regs *regs = get_irq_regs();
-	struct armature_spe_sim_context ctx;
-	u64 now = ktime_get_ns();
-
-	/*
-	 * A CPU that went down moved its armed timer to another CPU, whose
-	 * model is not this timer's: the timer stops (the CPU's own restarts
-	 * it when it profiles again).
-	 */
-	if (cpu->cpu != smp_processor_id())
-		return HRTIMER_NORESTART;
-	/* Not from an interrupt: no context to sample, the time carries over. */
-	if (!regs)
-		goto restart;
-	ctx = (struct armature_spe_sim_context){
-		.pc = instruction_pointer(regs),
-		.sp = user_stack_pointer(regs),
-		.user = user_mode(regs),
+	struct armature_spe_sim_context ctx = {
+		.timer_cpu = cpu->cpu,
+		.now_ns = ktime_get_ns(),
+		.last_tick_ns = &cpu->sim_last_ns,
+		.interrupted = regs != NULL,
 		.pid = task_pid_nr(current),
-		.elapsed_ns = now - cpu->sim_last_ns,
 		.data_va = (unsigned long)&cpu->spe->sim_word,
 		.data_pa = virt_to_phys(&cpu->spe->sim_word),
 	};
-	cpu->sim_last_ns = now;
+
+	if (regs) {
+		ctx.pc = instruction_pointer(regs);
+		ctx.sp = user_stack_pointer(regs);
+		ctx.user = user_mode(regs);
+	}
 	if (!armature_spe_sim_tick_local(cpu->spe, &ctx))
 		return HRTIMER_NORESTART;
-restart:
 	hrtimer_forward_now(timer, ns_to_ktime(SIM_TICK_NS));
 	return HRTIMER_RESTART;
 }
 
-void armature_spe_sim_kick_local(struct armature_spe *s)
+bool armature_spe_sim_timer_pending_local(struct armature_spe *s)
+{
+	return hrtimer_active(&this_cpu_ptr(s->cpus)->sim_timer);
+}
+
+void armature_spe_sim_timer_start_local(struct armature_spe *s)
 {
 	struct armature_spe_cpu *cpu = this_cpu_ptr(s->cpus);
 
-	/* Running or queued: it goes on while the model profiles. */
-	if (hrtimer_active(&cpu->sim_timer))
-		return;
 	cpu->sim_last_ns = ktime_get_ns();
 	hrtimer_start(&cpu->sim_timer, ns_to_ktime(SIM_TICK_NS), HRTIMER_MODE_REL_PINNED_HARD);
 }

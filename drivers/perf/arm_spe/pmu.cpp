@@ -232,8 +232,9 @@ public:
 		// Buffer, filters and interval in effect before sampling starts.
 		hw::isb();
 		put<PMSCR>(io, p.pmscr);
-		if (models_)
-			armature_spe_sim_kick_local(s_);
+		// The simulator's timer goes on while the model profiles.
+		if (models_ && !armature_spe_sim_timer_pending_local(s_))
+			armature_spe_sim_timer_start_local(s_);
 	}
 
 	void stop(perf_event *event, int flags)
@@ -349,7 +350,19 @@ public:
 
 	bool sim_tick_local(const armature_spe_sim_context &ctx)
 	{
-		sim::Model &model = models_[armature_spe_this_cpu()];
+		const unsigned cpu = armature_spe_this_cpu();
+		// A CPU that went down moved its armed timer to another CPU,
+		// whose model is not this timer's: the timer stops (the CPU's
+		// own starts again when it profiles again).
+		if (ctx.timer_cpu != cpu)
+			return false;
+		// Not from an interrupt: no context to sample, the time carries
+		// over to the next tick.
+		if (!ctx.interrupted)
+			return true;
+		const u64 elapsed_ns = ctx.now_ns - *ctx.last_tick_ns;
+		*ctx.last_tick_ns = ctx.now_ns;
+		sim::Model &model = models_[cpu];
 		if (!model.active())
 			return false;
 		const auto injection = __atomic_exchange_n(&pending_injection, sim::Injection::none,
@@ -369,7 +382,7 @@ public:
 		op.physical_count = hw::physical_count();
 		// The interrupt comes between two operations; the handler may
 		// restart profiling for the rest of the time.
-		u64 ops = ctx.elapsed_ns * ops_per_us_ / 1000;
+		u64 ops = elapsed_ns * ops_per_us_ / 1000;
 		while (model.execute_until_event(ops, op))
 			handle_irq_local();
 		return model.active();
@@ -546,6 +559,23 @@ void read_ids(void *arg)
 	put<PMSEVFR>(io, 0);
 }
 
+// The profiling interrupt is one PPI, its CPUs the ones SPE is used on.
+int get_ppi(armature_spe *s)
+{
+	const int irq = armature_spe_platform_irq(s);
+	if (irq < 0)
+		return -ENXIO;
+	if (!armature_spe_irq_is_percpu(irq)) {
+		armature_spe_err(s, "expected a PPI but got SPI %d\n", irq);
+		return -EINVAL;
+	}
+	if (armature_spe_set_ppi(s, irq)) {
+		armature_spe_err(s, "cannot get the CPUs of PPI %d\n", irq);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 // One model per possible CPU, or null without simulate=1.
 kcpp::Result<sim::Model *> make_models(armature_spe *s, const armature_spe_sim_params &params)
 {
@@ -654,7 +684,7 @@ int armature_spe_probe(armature_spe *s, const armature_spe_sim_params *params)
 		armature_spe_err(s, "profiling buffer inaccessible with kernel page-table isolation; boot with kpti=off\n");
 		return -EPERM;
 	}
-	if (int ret = armature_spe_get_ppi(s))
+	if (int ret = get_ppi(s))
 		return ret;
 	auto models = make_models(s, *params);
 	if (!models)

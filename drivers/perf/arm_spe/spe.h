@@ -84,9 +84,13 @@ bool armature_spe_attr_visible(struct armature_spe *s, unsigned int index);
 void armature_spe_read_stats(struct armature_spe *s, struct armature_spe_stats *stats);
 
 /* The simulator's per-CPU clock: run the model for the time since its last
- * tick, with the interrupted context; false when it is idle again. */
+ * tick, with the interrupted context; false when the timer is to stop. */
 struct armature_spe_sim_context {
-	__u64 pc, sp, elapsed_ns;
+	unsigned int timer_cpu; /* the CPU whose model the timer runs */
+	__u64 now_ns;
+	__u64 *last_tick_ns;    /* the timer's; the model ran up to it */
+	bool interrupted;       /* pc, sp and user are the interrupted context */
+	__u64 pc, sp;
 	bool user;
 	__u32 pid;
 	__u64 data_va, data_pa; /* a kernel word of this CPU's, and where it is */
@@ -112,8 +116,13 @@ int armature_spe_this_cpu(void);
 unsigned int armature_spe_nr_cpu_ids(void);
 bool armature_spe_cpu_supported(struct armature_spe *s, int cpu);
 struct armature_spe_counters *armature_spe_cpu_counters(struct armature_spe *s, unsigned int cpu);
-/* The PPI: found, checked to be per-CPU, its CPUs recorded. */
-int armature_spe_get_ppi(struct armature_spe *s);
+/* The device's first interrupt: platform_get_irq()'s result (it logs a
+ * missing one). */
+int armature_spe_platform_irq(struct armature_spe *s);
+bool armature_spe_irq_is_percpu(int irq);
+/* Takes a per-CPU interrupt as the PMU's, its CPUs as the supported ones:
+ * 0, or the error finding them. */
+int armature_spe_set_ppi(struct armature_spe *s, int irq);
 void armature_spe_enable_irq_local(struct armature_spe *s);
 void armature_spe_disable_irq_local(struct armature_spe *s);
 /* Requests the PPI, adds the hotplug instance (bringing up every online
@@ -160,8 +169,10 @@ void armature_spe_aux_set_head_local(struct armature_spe *s, __u64 head);
 void armature_spe_aux_end_local(struct armature_spe *s, __u64 size);
 void armature_spe_irq_work_run(void);
 
-/* The simulator's per-CPU timer: started when profiling starts on this CPU. */
-void armature_spe_sim_kick_local(struct armature_spe *s);
+/* This CPU's simulator timer: queued or running; started now, one tick
+ * from now (the tick's time counted from now). */
+bool armature_spe_sim_timer_pending_local(struct armature_spe *s);
+void armature_spe_sim_timer_start_local(struct armature_spe *s);
 
 /* sysfs and the log. */
 int armature_spe_alloc_attrs(struct armature_spe *s, unsigned int caps, unsigned int formats);
