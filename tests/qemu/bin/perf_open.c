@@ -6,11 +6,14 @@
  * SPE itself).
  *
  *   perf_open pmu=arm_spe_0 config=0x2 exclude_kernel=1 [aux_pages=N]
- *             [period=N] [freq=1] [new_period=N] ...
+ *             [period=N] [freq=1] [new_period=N] [spin_ms=N] ...
  *
  * With aux_pages the event is also enabled over an AUX area of N pages;
  * new_period then goes through PERF_EVENT_IOC_PERIOD, whose result is
- * printed as a second word. Exit status 0 when every step succeeded.
+ * printed as a second word. spin_ms (with aux_pages) then keeps this CPU
+ * busy in user space for N ms, disables the event and prints the AUX
+ * bytes the PMU wrote as the last word. Exit status 0 when every step
+ * succeeded.
  */
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -21,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The libc headers predate config3 (perf_event_attr size 136 since 6.3). */
@@ -60,12 +64,34 @@ static int pmu_type(const char *pmu)
 	return type;
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000ull + t.tv_nsec / 1000000;
+}
+
+/* Busy in user space for ms milliseconds; the AUX bytes written meanwhile. */
+static uint64_t spin(int fd, struct perf_event_mmap_page *user, uint64_t ms)
+{
+	static volatile uint64_t sink[64];
+	uint64_t end = now_ms() + ms;
+
+	for (uint64_t i = 0; now_ms() < end; i++)
+		sink[i % 64] += i;
+	if (ioctl(fd, PERF_EVENT_IOC_DISABLE, 0))
+		return 0;
+	return __atomic_load_n(&user->aux_head, __ATOMIC_ACQUIRE);
+}
+
 int main(int argc, char **argv)
 {
+	struct perf_event_mmap_page *user = NULL;
 	struct attr_v8 a;
 	const char *pmu = "arm_spe_0";
 	long page = sysconf(_SC_PAGESIZE);
-	uint64_t aux_pages = 0, new_period = 0;
+	uint64_t aux_pages = 0, new_period = 0, spin_ms = 0;
 	int cpu = -1, fd, i;
 
 	memset(&a, 0, sizeof(a));
@@ -95,6 +121,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "cpu")) cpu = (int)v;
 		else if (!strcmp(argv[i], "aux_pages")) aux_pages = v;
 		else if (!strcmp(argv[i], "new_period")) new_period = v;
+		else if (!strcmp(argv[i], "spin_ms")) spin_ms = v;
 		else {
 			fprintf(stderr, "perf_open: unknown key %s\n", argv[i]);
 			return 2;
@@ -112,7 +139,6 @@ int main(int argc, char **argv)
 	}
 	if (aux_pages) {
 		/* The ring buffer (one data page), then the AUX area after it. */
-		struct perf_event_mmap_page *user;
 		void *base = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		void *aux;
 
@@ -134,14 +160,16 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	printf("ok");
 	if (new_period) {
 		if (ioctl(fd, PERF_EVENT_IOC_PERIOD, &new_period)) {
-			printf("ok %s\n", errno_name(errno));
+			printf(" %s\n", errno_name(errno));
 			return 1;
 		}
-		printf("ok ok\n");
-		return 0;
+		printf(" ok");
 	}
-	printf("ok\n");
+	if (spin_ms && user)
+		printf(" %llu", (unsigned long long)spin(fd, user, spin_ms));
+	printf("\n");
 	return 0;
 }
