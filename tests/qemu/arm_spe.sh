@@ -13,8 +13,13 @@ bin=/armature/bin
 export PATH=$bin:$PATH
 
 log_count() { dmesg | grep -c "$1"; }
-# bad_packets FILE: packets perf's decoder could not parse
-bad_packets() { spe_decode "$1" | grep -c 'BAD'; }
+# bad_packets FILE [FROM]: packets perf's decoder could not parse (at
+# offsets from FROM on in their AUX chunk)
+bad_packets() {
+	spe_decode "$1" | sed -n 's/^\. *\([0-9a-f]*\): .*Bad packet!$/\1/p' |
+		while read -r offset; do [ $((0x$offset)) -lt ${2:-0} ] || echo "$offset"; done |
+		grep -c .
+}
 # has_aux_flag FILE MASK: a session end perf recorded has a flag of MASK
 # (1 TRUNCATED, 4 PARTIAL, 8 COLLISION)
 has_aux_flag() {
@@ -73,8 +78,10 @@ expect_eq "IOC_PERIOD: a period beyond PMSIRR is refused" "ok EINVAL" \
 # writes 16 times fewer records at 65536 than at 4096 (a quarter allows for
 # the interval's jitter and the timing of the simulator's ticks).
 set -- $(perf_open period=4096 aux_pages=64 exclude_kernel=1 spin_ms=100)
+expect_eq "IOC_PERIOD: a session at 4096 runs" ok "$1"
 at_4096=${2:-0}
 set -- $(perf_open period=4096 aux_pages=64 exclude_kernel=1 new_period=65536 spin_ms=100)
+expect_eq "IOC_PERIOD: a session changed to 65536 runs" "ok ok" "$1 $2"
 at_65536=${3:-0}
 check "IOC_PERIOD: records at 4096 ($at_4096 bytes)" test "$at_4096" -gt 0
 check "IOC_PERIOD: records at 65536 after the change ($at_65536 bytes)" test "$at_65536" -gt 0
@@ -111,8 +118,10 @@ expect_eq "a user-space session has no kernel PCs" 0 "$(kernel_pcs /tmp/spe-user
 # --- snapshot mode: perf takes the AUX area on SIGUSR2 ---
 # A 16 KiB area the workload fills many times over: in snapshot mode the
 # PMU laps it instead of stopping, and perf takes the whole area at the
-# signal. Records are at most 64 bytes; half the area at least is whole
-# records of the last lap (the other half may start inside an older one).
+# signal, oldest byte first. The PMU's windows end at the 8 KiB halves,
+# padded there: only the bytes up to the half the PMU was writing (under
+# 8 KiB) are an older lap's, which may start inside a record; past 8 KiB
+# every packet must decode. Records are at most 64 bytes.
 check "perf record -S -m ,16K with a SIGUSR2 snapshot" \
 	perf record -q -e arm_spe// -S -m ,16K -o /tmp/snap.data -- \
 	sh -c "$spe_workload; kill -USR2 \$PPID; sleep 0.5; $spe_workload"
@@ -122,6 +131,7 @@ largest_auxtrace() {
 }
 expect_eq "the snapshot is the whole lapped area" 16384 "$(largest_auxtrace /tmp/snap.data)"
 check "the snapshot holds a half area of records" test "$(spe_records /tmp/snap.data)" -ge 128
+expect_eq "no undecodable packet past the first 8 KiB" 0 "$(bad_packets /tmp/snap.data 8192)"
 expect_fail "no session ended TRUNCATED in snapshot mode" has_aux_flag /tmp/snap.data 1
 
 # --- a slow consumer: a 2-page AUX area at the highest rate truncates ---
@@ -150,10 +160,12 @@ fault_case unknown_code 'unknown PMBSR_EL1 exception class'
 echo data_loss >$params/sim_inject
 check "data_loss: perf record" perf record -q -e arm_spe// -o /tmp/loss.data -- sh -c "$spe_workload"
 check "data_loss: the session ends TRUNCATED and PARTIAL" has_aux_flag /tmp/loss.data 5
-# A collision is reported with the next buffer-full event: a small area.
+# A collision is reported with the next buffer-full event: a small area,
+# and perf with its workload on one CPU, whose model takes the injection
+# (a CPU the workload leaves soon may never fill its area).
 echo collision >$params/sim_inject
 check "collision: perf record" \
-	perf record -q -e arm_spe// -m ,16K -o /tmp/coll.data -- sh -c "$spe_workload"
+	taskset -c 1 perf record -q -e arm_spe// -m ,16K -o /tmp/coll.data -- sh -c "$spe_workload"
 check "collision: a session end says COLLISION" has_aux_flag /tmp/coll.data 8
 expect_eq "an unknown injection is refused" 1 \
 	"$(echo bogus >$params/sim_inject 2>/dev/null; echo $?)"

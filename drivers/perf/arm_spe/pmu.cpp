@@ -351,9 +351,10 @@ public:
 	bool sim_tick_local(const armature_spe_sim_context &ctx)
 	{
 		const unsigned cpu = armature_spe_this_cpu();
-		// A CPU that went down moved its armed timer to another CPU,
-		// whose model is not this timer's: the timer stops (the CPU's
-		// own starts again when it profiles again).
+		// A CPU going down cancels its timer, but one started again on
+		// its way down moves with its other timers to a CPU whose model
+		// is not this timer's: the timer stops there (the CPU's own
+		// starts when it profiles again).
 		if (ctx.timer_cpu != cpu)
 			return false;
 		// Not from an interrupt: no context to sample, the time carries

@@ -72,17 +72,16 @@ static uint64_t now_ms(void)
 	return t.tv_sec * 1000ull + t.tv_nsec / 1000000;
 }
 
-/* Busy in user space for ms milliseconds; the AUX bytes written meanwhile. */
-static uint64_t spin(int fd, struct perf_event_mmap_page *user, uint64_t ms)
+/* Busy in user space for ms milliseconds, then the event disabled: its
+ * stop publishes the AUX bytes written meanwhile in aux_head. */
+static int spin(int fd, uint64_t ms)
 {
 	static volatile uint64_t sink[64];
 	uint64_t end = now_ms() + ms;
 
 	for (uint64_t i = 0; now_ms() < end; i++)
 		sink[i % 64] += i;
-	if (ioctl(fd, PERF_EVENT_IOC_DISABLE, 0))
-		return 0;
-	return __atomic_load_n(&user->aux_head, __ATOMIC_ACQUIRE);
+	return ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
 }
 
 int main(int argc, char **argv)
@@ -127,6 +126,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (spin_ms && !aux_pages) {
+		fprintf(stderr, "perf_open: spin_ms needs aux_pages\n");
+		return 2;
+	}
 	a.attr.type = pmu_type(pmu);
 	if ((int)a.attr.type < 0) {
 		fprintf(stderr, "perf_open: no PMU %s\n", pmu);
@@ -168,8 +171,14 @@ int main(int argc, char **argv)
 		}
 		printf(" ok");
 	}
-	if (spin_ms && user)
-		printf(" %llu", (unsigned long long)spin(fd, user, spin_ms));
+	if (spin_ms) {
+		if (spin(fd, spin_ms)) {
+			printf(" disable %s\n", errno_name(errno));
+			return 1;
+		}
+		printf(" %llu", (unsigned long long)__atomic_load_n(&user->aux_head,
+								    __ATOMIC_ACQUIRE));
+	}
 	printf("\n");
 	return 0;
 }
