@@ -26,6 +26,12 @@ has_aux_flag() {
 	spe_decode "$1" | sed -n 's/.*PERF_RECORD_AUX .*flags: \(0x[0-9a-f]*\).*/\1/p' |
 		while read -r f; do [ $((f & $2)) = $2 ] && echo y; done | grep -q y
 }
+# largest_size FILE RECORD: the largest size in perf's RECORDs (AUX: a
+# session's end; AUXTRACE: the AUX data perf took)
+largest_size() {
+	spe_decode "$1" | sed -n "s/.*PERF_RECORD_$2 .*size: \([0-9a-fx]*\).*/\1/p" |
+		while read -r n; do echo $((n)); done | sort -n | tail -1
+}
 
 # --- No SPE and no simulator: the node is refused ---
 before=$(log_count 'arm_spe_pmu')
@@ -125,11 +131,7 @@ expect_eq "a user-space session has no kernel PCs" 0 "$(kernel_pcs /tmp/spe-user
 check "perf record -S -m ,16K with a SIGUSR2 snapshot" \
 	perf record -q -e arm_spe// -S -m ,16K -o /tmp/snap.data -- \
 	sh -c "$spe_workload; kill -USR2 \$PPID; sleep 0.5; $spe_workload"
-largest_auxtrace() {
-	spe_decode "$1" | sed -n 's/.*PERF_RECORD_AUXTRACE size: \(0x[0-9a-f]*\).*/\1/p' |
-		while read -r n; do echo $((n)); done | sort -n | tail -1
-}
-expect_eq "the snapshot is the whole lapped area" 16384 "$(largest_auxtrace /tmp/snap.data)"
+expect_eq "the snapshot is the whole lapped area" 16384 "$(largest_size /tmp/snap.data AUXTRACE)"
 check "the snapshot holds a half area of records" test "$(spe_records /tmp/snap.data)" -ge 128
 expect_eq "no undecodable packet past the first 8 KiB" 0 "$(bad_packets /tmp/snap.data 8192)"
 expect_fail "no session ended TRUNCATED in snapshot mode" has_aux_flag /tmp/snap.data 1
@@ -191,11 +193,7 @@ check "the session decodes" test "$(spe_records /tmp/hotplug.data)" -gt 10
 expect_eq "no undecodable packet across hotplug" 0 "$(bad_packets /tmp/hotplug.data)"
 # A session ended by the CPU going down hands perf what was written, no
 # more than the 4 MiB area (a reset pointer would make it ~2^47 bytes).
-largest_aux() {
-	spe_decode "$1" | sed -n 's/.*PERF_RECORD_AUX offset: [0-9a-fx]* size: \([0-9a-fx]*\).*/\1/p' |
-		while read -r n; do echo $((n)); done | sort -n | tail -1
-}
-check "no session end larger than the AUX area" test "$(largest_aux /tmp/hotplug.data)" -le 4194304
+check "no session end larger than the AUX area" test "$(largest_size /tmp/hotplug.data AUX)" -le 4194304
 
 check "rmmod arm_spe_pmu" rmmod arm_spe_pmu
 expect_fail "arm_spe_0 is gone" test -e $spe
