@@ -148,5 +148,50 @@ class Main(unittest.TestCase):
         self.assertIn("RESULT passed=1 failed=1", out)
 
 
+TIMED_RUN = """\
+[   10.000000] armature: guest up on 6.12, 4 CPUs
+[   10.500000] armature: script first.sh
+[   10.600000]     # Subtest: a
+[   11.600000]     ok 1 quick
+[   41.600000]     ok 2 slow
+[   42.000000] ok 1 a
+[   42.100000] armature: script second.sh
+[   42.200000]     # Subtest: b
+[   44.200000]     ok 1 middling
+"""
+TIMED_DONE = "[   50.000000] armature: guest done, status 0\n"
+
+
+class Timings(unittest.TestCase):
+    def test_cases_are_timed_from_the_previous_line(self):
+        suites, _ = run(TIMED_RUN)
+        self.assertEqual([(round(t, 3), n) for t, n in suites["a"]["cases"]],
+                         [(1.0, "quick"), (30.0, "slow")])
+
+    def test_scripts_and_boot(self):
+        boot, scripts, running, killed = ktap.timings((TIMED_RUN + TIMED_DONE).splitlines(True))
+        self.assertEqual(boot, 10.0)
+        self.assertEqual([(n, round(t, 3)) for n, t in scripts],
+                         [("first.sh", 31.6), ("second.sh", 7.9)])
+        self.assertIsNone(running)
+        self.assertIsNone(killed)
+
+    def test_summary_lines(self):
+        status, out = run_main(TIMED_RUN + "[   45.000000] ok 1 b\n" + TIMED_DONE, ["a", "b"])
+        self.assertEqual(status, 0)
+        self.assertIn("  TIME boot 10.0s, first.sh 31.6s, second.sh 7.9s\n", out)
+        slow = [l for l in out.splitlines() if l.startswith("  SLOW")]
+        self.assertEqual(slow, ["  SLOW 30.0s a: slow", "  SLOW 2.0s b: middling",
+                                "  SLOW 1.0s a: quick"])
+
+    def test_a_killed_guest_names_its_script_and_check(self):
+        text = TIMED_RUN + "armature: guest killed after 600s\n"
+        status, out = run_main(text, ["a", "b"])
+        self.assertEqual(status, 1)
+        self.assertIn("did not finish its run (killed after 600s; in second.sh; "
+                      "b: after 'middling')", out)
+        self.assertIn("second.sh 2.1s (did not finish)", out)
+
+
 if __name__ == "__main__":
     unittest.main()
