@@ -129,23 +129,23 @@ pp=$(field pcie 4)
 perf_bg nvidia_pcie_pmu_0/rd_bytes_loc,root_port=0x3/
 wait_enabled $pp
 expect_eq "pcie: root_port goes to PMEVFILTR0" 0x3 "$(r32 $((pp + 0xa00)))"
-wait $perf_pid
+perf_stop
 perf_bg nvidia_pcie_pmu_0/rd_bytes_loc/
 wait_enabled $pp
 expect_eq "pcie: no root_port means all ports" 0x3ff "$(r32 $((pp + 0xa00)))"
-wait $perf_pid
+perf_stop
 pc=$(field c2c0 4)
 perf_bg nvidia_nvlink_c2c0_pmu_0/rd_req_loc,port=1/
 wait_enabled $pc
 expect_eq "c2c: port goes to PMEVFILTR0" 0x1 "$(r32 $((pc + 0xa00)))"
-wait $perf_pid
+perf_stop
 pa=$(field ampere 4)
 perf_bg ampere_mcu_pmu_0/act_sent,threshold=5,rank=0x12,bank=0x345/
 wait_enabled $pa
 expect_eq "ampere: threshold in PMAUXR0" 0x5 "$(r32 $((pa + 0xd80)))"
 expect_eq "ampere: rank in PMAUXR1" 0x12 "$(r32 $((pa + 0xd84)))"
 expect_eq "ampere: bank in PMAUXR2" 0x345 "$(r32 $((pa + 0xd88)))"
-wait $perf_pid
+perf_stop
 pu=$(field unknown 4)
 perf_bg arm_cspmu_0/event=0x5,filter=0x77/
 wait_enabled $pu

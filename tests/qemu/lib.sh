@@ -84,12 +84,19 @@ wait_for_pmus() {
 r32() { printf '0x%x' $(devmem "$1" 32); }
 w32() { devmem "$1" 32 "$2"; }
 
-# CoreSight PMU counting: perf_bg PMU/EVENT/ counts system-wide for 3 s into
-# /tmp/perf.out; wait_enabled PAGE0 waits for PMCR.E; perf_count waits for
-# perf and sets count.
+# CoreSight PMU counting: perf_bg PMU/EVENT/ counts system-wide into
+# /tmp/perf.out until perf_stop ends its workload (at most 30 s);
+# wait_enabled PAGE0 waits for PMCR.E; perf_count stops perf and sets count.
 perf_bg() {
-	perf stat -x, -a -e "$1" -- sleep 3 >/tmp/perf.out 2>&1 &
+	rm -f /tmp/perf.stop
+	perf stat -x, -a -e "$1" -- sh -c 'i=0
+		while [ ! -e /tmp/perf.stop ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done' \
+		>/tmp/perf.out 2>&1 &
 	perf_pid=$!
+}
+perf_stop() {
+	touch /tmp/perf.stop
+	wait $perf_pid
 }
 wait_enabled() {
 	local i=0 v
@@ -102,7 +109,7 @@ wait_enabled() {
 	return 1
 }
 perf_count() {
-	wait $perf_pid
+	perf_stop
 	count=$(sed -n 's/^\([0-9]*\),.*/\1/p' /tmp/perf.out | head -1)
 	[ -n "$count" ] || cat /tmp/perf.out >&2
 }
