@@ -58,3 +58,6 @@ stock_source() {
 	fi
 	echo "$src"
 }
+
+# suites_of SCRIPT...: the suites guest scripts report, comma-separated.
+suites_of() { sed -n 's/^suite \([a-z0-9_]*\).*/\1/p' "$@" | paste -sd, -; }
