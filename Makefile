@@ -5,6 +5,7 @@
 #   make KDIR=<tree>        modules for any prepared kernel tree
 #   make install            into /lib/modules/<release>/updates (INSTALL_MOD_PATH)
 #   make check              every test; ends with "N passed, N failed"
+#   make stress             the long forms of make check's bounded tests
 #   make demo               the stock kernel in QEMU, the suite loaded, perf list
 #   make bench              benchmarks against the kernel's own code, as ratios
 #
@@ -44,7 +45,7 @@ kbuild = $(MAKE) -C $(KDIR) M=$(BUILD_DIR) ARMATURE_ROOT=$(ARMATURE_ROOT) \
 # symlinks (Kbuild writes its objects next to the sources).
 kbuild-dirs := kcpp drivers tests/modules tests/kunit
 
-.PHONY: all modules install check demo bench host-test clean help
+.PHONY: all modules install check stress demo bench host-test clean help
 
 all: modules
 
@@ -69,6 +70,9 @@ install:
 check:
 	@$(ARMATURE_ROOT)/tools/check
 
+stress:
+	@$(ARMATURE_ROOT)/tools/stress
+
 demo:
 	@$(ARMATURE_ROOT)/tools/qemu/demo
 
@@ -82,4 +86,4 @@ clean:
 	rm -rf $(ARMATURE_ROOT)/build
 
 help:
-	@sed -n '2,13s/^# \{0,1\}//p' $(ARMATURE_ROOT)/Makefile
+	@sed -n '2,14s/^# \{0,1\}//p' $(ARMATURE_ROOT)/Makefile

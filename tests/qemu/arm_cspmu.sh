@@ -3,7 +3,8 @@
 # ./cspmu_fixture): backends loaded by PMIIDR, the sysfs upstream shows,
 # registers programmed by perf, counts from values written to the counters,
 # the overflow interrupt, bad PMUs refused, the baseline without a backend,
-# CPU hotplug, and 100 load/unload cycles (kmemleak checks after).
+# CPU hotplug, and load/unload cycles (lib.sh says how many; kmemleak checks
+# after).
 . ./lib.sh
 
 suite arm_cspmu
@@ -215,13 +216,13 @@ check "until the device is rebound" sh -c "echo 70000000.pmu >$drv/unbind && ech
 check "then it is NVIDIA's SCF PMU" wait_for_pmus nvidia_scf_pmu_0
 check "unload" unload_all
 
-# --- 100 load/unload cycles (kmemleak scans after the scripts) ---
+# --- Load/unload cycles (kmemleak scans after the scripts) ---
 cycle() {
-	for i in $(seq 100); do
+	for i in $(seq $cycles); do
 		modprobe arm_cspmu_module || return 1
 		wait_for_pmus $(pmus) >/dev/null || { echo "cycle $i"; return 1; }
 		unload_all || return 1
 	done
 }
-check "100 load/probe/unload cycles" cycle
+check "$cycles load/probe/unload cycles" cycle
 end_suite

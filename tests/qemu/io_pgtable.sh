@@ -1,6 +1,7 @@
 # io-pgtable in the guest: formats loaded on demand through the core, a
-# format in use cannot be unloaded, an unavailable format is told apart, 100
-# load/unload cycles (kmemleak checks after); and the differential test:
+# format in use cannot be unloaded, an unavailable format is told apart,
+# load/unload cycles (lib.sh says how many; kmemleak checks after); and the
+# differential test:
 # random map/unmap sequences on ours and on the kernel's built-in
 # io-pgtable must translate the same and hold the same descriptors.
 . ./lib.sh
@@ -34,14 +35,14 @@ check "the log says which format is not available" sh -c \
 rm /etc/modprobe.d/armature-test.conf
 
 cycle() {
-	for i in $(seq 100); do
+	for i in $(seq $cycles); do
 		modprobe armature_io_pgtable_harness || return 1
 		echo arm-64-lpae-s2 >$h/hold || return 1
 		echo >$h/hold || return 1
 		rmmod armature_io_pgtable_lpae armature_io_pgtable_harness armature_io_pgtable || return 1
 	done
 }
-check "100 load, use, unload cycles" cycle
+check "$cycles load, use, unload cycles" cycle
 
 check "modprobe the harness again" modprobe armature_io_pgtable_harness
 for seed in 1 2 3; do

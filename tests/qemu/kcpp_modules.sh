@@ -1,6 +1,6 @@
 # Module tests for kcpp and its Registry, through the real module loader:
 # on-demand loading by alias, refusal to unload a backend in use, and
-# repeated load/unload.
+# load/unload cycles (lib.sh says how many).
 . ./lib.sh
 
 suite kcpp_modules
@@ -27,14 +27,14 @@ check "rmmod of the core" rmmod kcpp_test_core
 check "rmmod of kcpp" rmmod kcpp
 
 cycle() {
-	for i in $(seq 100); do
+	for i in $(seq $cycles); do
 		modprobe kcpp_test_core || return 1
 		echo 0xa >$hold || return 1
 		echo 0 >$hold || return 1
 		rmmod kcpp_test_backend_a kcpp_test_core kcpp || return 1
 	done
 }
-check "100 load, use, unload cycles" cycle
+check "$cycles load, use, unload cycles" cycle
 expect_eq "nothing of ours is left loaded" "" "$(lsmod | grep -o '^kcpp[a-z_]*')"
 
 end_suite

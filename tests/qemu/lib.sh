@@ -8,6 +8,11 @@
 #   end_suite
 
 KVER=$(uname -r)
+# How many cycles the load/unload endurance loops run: 100, unless the
+# kernel command line says armature.cycles=N (make check gives the debug
+# kernel fewer, with a kmemleak scan after; make stress the full count).
+cycles=$(sed -n 's/.*armature\.cycles=\([0-9]*\).*/\1/p' /proc/cmdline)
+cycles=${cycles:-100}
 _suite= _n=0 _failed=0
 
 ktap() { echo "$*" >/dev/kmsg; }
