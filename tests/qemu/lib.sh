@@ -90,7 +90,7 @@ r32() { printf '0x%x' $(devmem "$1" 32); }
 w32() { devmem "$1" 32 "$2"; }
 
 # CoreSight PMU counting: perf_bg PMU/EVENT/ counts system-wide into
-# /tmp/perf.out until perf_stop ends its workload (at most 30 s);
+# /tmp/perf.out until perf_stop ends its workload (or 600 polls later);
 # wait_enabled PAGE0 waits for PMCR.E; perf_count stops perf and sets count.
 perf_bg() {
 	rm -f /tmp/perf.stop
