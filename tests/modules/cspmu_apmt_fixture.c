@@ -82,6 +82,11 @@ static int __init fixture_init(void)
 	};
 	int irq;
 
+	/* An APMT node is ACPI's: without ACPI, no GSI can be registered. */
+	if (acpi_disabled) {
+		pr_err("needs a kernel booted with ACPI\n");
+		return -ENODEV;
+	}
 	if (ovflw_irq) {
 		irq = acpi_register_gsi(NULL, ovflw_irq,
 					ovflw_irq_flags & ACPI_APMT_OVFLW_IRQ_FLAGS_MODE_EDGE ?

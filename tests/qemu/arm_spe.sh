@@ -197,4 +197,13 @@ check "no session end larger than the AUX area" test "$(largest_size /tmp/hotplu
 
 check "rmmod arm_spe_pmu" rmmod arm_spe_pmu
 expect_fail "arm_spe_0 is gone" test -e $spe
+
+# --- spe_acpi_fixture is for ACPI boots: on a devicetree boot it refuses to load ---
+if modinfo spe_acpi_fixture >/dev/null 2>&1; then
+	expect_fail "spe_acpi_fixture refuses a boot without ACPI" modprobe spe_acpi_fixture
+	check "spe_acpi_fixture says why" sh -c "dmesg | grep -q 'spe_acpi_fixture: needs a kernel booted with ACPI'"
+else
+	skip "spe_acpi_fixture refuses a boot without ACPI" "not built: this kernel has no ACPI"
+fi
+
 end_suite
