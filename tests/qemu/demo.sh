@@ -4,7 +4,8 @@
 # has no SPE, so arm_spe_pmu profiles through its simulated SPE.
 dir=/lib/modules/$(uname -r)/updates/armature
 products=$(ls "$dir" | sed -n 's/\.ko$//p' |
-	grep -v -e '_test$' -e '_harness$' -e '^kcpp_test_' -e '^kcpp_kunit$' -e '^nvidia_cspmu$' -e '^ampere_cspmu$' \
+	grep -v -e '_test$' -e '_harness$' -e '_fixture$' -e '^kcpp_test_' -e '^kcpp_kunit$' \
+	-e '^nvidia_cspmu$' -e '^ampere_cspmu$' \
 	-e '^arm_spe_pmu$')
 devices=/sys/bus/event_source/devices
 echo
