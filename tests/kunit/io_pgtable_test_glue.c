@@ -12,24 +12,7 @@
 
 #include "io_pgtable_test_glue.h"
 
-#define KCPP_CASES(X)                                                          \
-	X(iopt_lpae, granules_ias_oas_stages) X(iopt_lpae, stage1_registers)   \
-	X(iopt_lpae, stage1_descriptors)                                       \
-	X(iopt_lpae, stage2_descriptors_and_concatenation)                     \
-	X(iopt_lpae, ttbr1_upper_range) X(iopt_lpae, formats_32bit)            \
-	X(iopt_lpae, mali) X(iopt_lpae, quirks) X(iopt_lpae, dirty_tracking)   \
-	X(iopt_lpae, map_pages_across_tables)                                  \
-	X(iopt_lpae, partial_unmap_of_a_block)                                 \
-	X(iopt_lpae, bad_input_changes_nothing) X(iopt_lpae, tlb_maintenance)  \
-	X(iopt_lpae, granule_64k_52bit_output) X(iopt_lpae, non_coherent_walker)  \
-	X(iopt_v7s, selftest) X(iopt_v7s, registers)                           \
-	X(iopt_v7s, descriptor_encodings) X(iopt_v7s, ns_and_no_perms)         \
-	X(iopt_v7s, mtk_ext_high_addresses) X(iopt_v7s, mtk_ttbr_ext)          \
-	X(iopt_v7s, bad_input_changes_nothing)                                 \
-	X(iopt_v7s, map_pages_across_tables) X(iopt_v7s, partial_unmap_refused) \
-	X(iopt_v7s, tables_under_sections) X(iopt_v7s, tlb_maintenance)        \
-	X(iopt_v7s, non_coherent_walker) X(iopt_v7s, input_range)
-
+#include "armature_io_pgtable_test_cases.h"
 #include "kcpp_kunit_suite.h"
 
 void *iopt_test_phys_to_virt(unsigned long long pa)

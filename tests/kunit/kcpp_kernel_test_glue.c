@@ -3,16 +3,7 @@
 #include <linux/module.h>
 #include <kunit/test.h>
 
-#define KCPP_CASES(X)                                                          \
-	X(kernel, box_owns_and_frees)                                          \
-	X(kernel, box_is_empty_when_allocation_fails)                          \
-	X(kernel, lock_sites_have_distinct_lockdep_classes)                    \
-	X(kernel, registry_loads_backend_by_alias)                             \
-	X(kernel, registry_reports_a_missing_module)                           \
-	X(kernel, registry_refuses_a_duplicate_key)                            \
-	X(kernel, mmio_policy_reads_and_writes_at_offsets)                     \
-	X(kernel, sysreg_policy_reads_what_the_kernel_reads)
-
+#include "kcpp_kernel_test_cases.h"
 #include "kcpp_kunit_suite.h"
 
 KCPP_KUNIT_SUITE(kcpp_kernel);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A KUnit suite whose cases are C++ KCPP_TEST bodies. Define
- * KCPP_CASES(X) as X(suite, name) for each case, include this, then
+ * A KUnit suite whose cases are C++ KCPP_TEST bodies. Include the
+ * module's generated case list, <module>_cases.h (KCPP_CASES(X), made by
+ * scripts/kcpp-cases: tests/kunit/Kbuild), then this, then say
  * KCPP_KUNIT_SUITE(name).
  */
 #ifndef KCPP_KUNIT_SUITE_H
