@@ -8,6 +8,7 @@
 #   make stress             the long forms of make check's bounded tests
 #   make demo               the stock kernel in QEMU, the suite loaded, perf list
 #   make bench              benchmarks against the kernel's own code, as ratios
+#   make size               module sizes of what a machine loads, against upstream's
 #
 # Objects go to build/<kernel release>/, so several kernels can be built side
 # by side from one checkout.
@@ -45,7 +46,7 @@ kbuild = $(MAKE) -C $(KDIR) M=$(BUILD_DIR) ARMATURE_ROOT=$(ARMATURE_ROOT) \
 # symlinks (Kbuild writes its objects next to the sources).
 kbuild-dirs := kcpp drivers tests/modules tests/kunit
 
-.PHONY: all modules install check stress demo bench host-test clean help
+.PHONY: all modules install check stress demo bench size host-test clean help
 
 all: modules
 
@@ -79,6 +80,9 @@ demo:
 bench:
 	@$(ARMATURE_ROOT)/tools/qemu/bench
 
+size:
+	@$(ARMATURE_ROOT)/tools/size
+
 host-test:
 	@$(ARMATURE_ROOT)/tests/host/run
 
@@ -86,4 +90,4 @@ clean:
 	rm -rf $(ARMATURE_ROOT)/build
 
 help:
-	@sed -n '2,14s/^# \{0,1\}//p' $(ARMATURE_ROOT)/Makefile
+	@sed -n '2,15s/^# \{0,1\}//p' $(ARMATURE_ROOT)/Makefile
