@@ -3,7 +3,8 @@
  * KUnit suite armature_cspmu: arm_cspmu's pure code (PMCFGR, counter
  * allocation, config masks, the counter engine, the NVIDIA and Ampere
  * backends) on a register file in memory. The cases are C++
- * (arm_cspmu_test.cpp); the same bodies run as host tests.
+ * (arm_cspmu_{arch,engine,nvidia,ampere}_test.cpp); the same bodies run as
+ * host tests.
  */
 #include <linux/module.h>
 #include <kunit/test.h>
