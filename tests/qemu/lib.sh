@@ -64,6 +64,9 @@ end_suite() {
 }
 
 module_loaded() { [ -d "/sys/module/$1" ]; }
+# Whether this build has module $1 of ours (kmod's modinfo exits 0 even for
+# a module it cannot find).
+module_built() { [ -e "/lib/modules/$KVER/updates/armature/$1.ko" ]; }
 
 # wait_for_pmus NAME...: until every perf PMU NAME is registered (up to 10 s;
 # drivers may probe after modprobe returns). Every name is looked at again
