@@ -224,6 +224,68 @@ constexpr u64 pmsirr(const Programming &p, u64 period)
 	return PMSIRR::Get().set_rnd(p.jitter).reg_value() | interval(period);
 }
 
+namespace detail {
+
+// event_init's checks of the attr alone, in upstream's order: 0 or the
+// negative errno of the first that fails.
+constexpr int check_attr(const Caps &caps, const Attr &attr)
+{
+	// A config bit that no format field names is a raw config perf did not
+	// build from our format/: refuse it rather than ignore it. (config1 and
+	// config3 are fully defined, the event-filter checks below cover them.)
+	if ((attr.config & ~defined_bits(0)) || (attr.config2 & ~defined_bits(2)))
+		return -EOPNOTSUPP;
+	// Events this CPU cannot filter on (their PMSEVFR bits read as zero).
+	if ((field("event_filter").get(attr) & ~caps.event_filter) ||
+	    (field("inv_event_filter").get(attr) & ~caps.event_filter))
+		return -EOPNOTSUPP;
+	if (attr.exclude_idle)
+		return -EOPNOTSUPP;
+	// A buffer of samples gives no per-sample feedback to adjust a
+	// frequency by: the user must give a period.
+	if (attr.freq)
+		return -EINVAL;
+	return check_period(caps, attr.sample_period);
+}
+
+// The filters' PMSFCR, their enables included. Inlined into each program():
+// a shared copy out of line costs the module 90 bytes more.
+[[gnu::always_inline]] constexpr PMSFCR filter_control(const Attr &attr)
+{
+	auto fcr = PMSFCR::Get()
+		.set_b(field("branch_filter").get(attr))
+		.set_ld(field("load_filter").get(attr))
+		.set_st(field("store_filter").get(attr))
+		.set_bm(field("branch_filter_mask").get(attr))
+		.set_ldm(field("load_filter_mask").get(attr))
+		.set_stm(field("store_filter_mask").get(attr))
+		.set_simd(field("simd_filter").get(attr))
+		.set_simdm(field("simd_filter_mask").get(attr))
+		.set_fp(field("float_filter").get(attr))
+		.set_fpm(field("float_filter_mask").get(attr));
+	// A mask bit alone also turns the type filter on, as upstream does.
+	fcr.set_ft(fcr.reg_value() != 0);
+	fcr.set_fe(field("event_filter").get(attr) != 0);
+	fcr.set_fne(field("inv_event_filter").get(attr) != 0);
+	fcr.set_fl(field("min_latency").get(attr) != 0);
+	return fcr;
+}
+
+// Whether the CPU has what the filters and discard mode ask for.
+constexpr bool supported(const Caps &caps, const PMSFCR &fcr, bool discard_mode)
+{
+	constexpr u64 eft_bits = PMSFCR::bm_mask | PMSFCR::ldm_mask | PMSFCR::stm_mask |
+				 PMSFCR::simd_mask | PMSFCR::simdm_mask | PMSFCR::fp_mask |
+				 PMSFCR::fpm_mask;
+	const bool eft_used = fcr.reg_value() & eft_bits;
+
+	return !((fcr.fe() && !caps.has(filt_evt)) || (fcr.fne() && !caps.has(inv_filt_evt)) ||
+		 (fcr.ft() && !caps.has(filt_typ)) || (fcr.fl() && !caps.has(filt_lat)) ||
+		 (eft_used && !caps.has(eft)) || (discard_mode && !caps.has(discard)));
+}
+
+} // namespace detail
+
 // event_init's checks in upstream's order, then the register values.
 // allow_kernel() is perf_allow_kernel(): 0 or a negative errno. It is called
 // at most once, and only when its answer matters: for CONTEXT packets
@@ -238,51 +300,11 @@ kcpp::Result<Programming> program(const Caps &caps, const Attr &attr, bool pid_i
 {
 	using detail::field;
 
-	// A config bit that no format field names is a raw config perf did not
-	// build from our format/: refuse it rather than ignore it. (config1 and
-	// config3 are fully defined, the event-filter checks below cover them.)
-	if ((attr.config & ~detail::defined_bits(0)) || (attr.config2 & ~detail::defined_bits(2)))
-		return kcpp::Error(-EOPNOTSUPP);
-	// Events this CPU cannot filter on (their PMSEVFR bits read as zero).
-	const u64 evfr = field("event_filter").get(attr);
-	const u64 nevfr = field("inv_event_filter").get(attr);
-	if ((evfr & ~caps.event_filter) || (nevfr & ~caps.event_filter))
-		return kcpp::Error(-EOPNOTSUPP);
-	if (attr.exclude_idle)
-		return kcpp::Error(-EOPNOTSUPP);
-	// A buffer of samples gives no per-sample feedback to adjust a
-	// frequency by: the user must give a period.
-	if (attr.freq)
-		return kcpp::Error(-EINVAL);
-	if (const int err = check_period(caps, attr.sample_period))
+	if (const int err = detail::check_attr(caps, attr))
 		return kcpp::Error(err);
-
-	auto fcr = PMSFCR::Get()
-		.set_b(field("branch_filter").get(attr))
-		.set_ld(field("load_filter").get(attr))
-		.set_st(field("store_filter").get(attr))
-		.set_bm(field("branch_filter_mask").get(attr))
-		.set_ldm(field("load_filter_mask").get(attr))
-		.set_stm(field("store_filter_mask").get(attr))
-		.set_simd(field("simd_filter").get(attr))
-		.set_simdm(field("simd_filter_mask").get(attr))
-		.set_fp(field("float_filter").get(attr))
-		.set_fpm(field("float_filter_mask").get(attr));
-	constexpr u64 eft_bits = PMSFCR::bm_mask | PMSFCR::ldm_mask | PMSFCR::stm_mask |
-				 PMSFCR::simd_mask | PMSFCR::simdm_mask | PMSFCR::fp_mask |
-				 PMSFCR::fpm_mask;
-	const bool eft_used = fcr.reg_value() & eft_bits;
-	// A mask bit alone also turns the type filter on, as upstream does.
-	fcr.set_ft(fcr.reg_value() != 0);
-	fcr.set_fe(evfr != 0);
-	fcr.set_fne(nevfr != 0);
-	const u64 minlat = field("min_latency").get(attr);
-	fcr.set_fl(minlat != 0);
+	const PMSFCR fcr = detail::filter_control(attr);
 	const bool discard_mode = field("discard").get(attr);
-
-	if ((fcr.fe() && !caps.has(filt_evt)) || (fcr.fne() && !caps.has(inv_filt_evt)) ||
-	    (fcr.ft() && !caps.has(filt_typ)) || (fcr.fl() && !caps.has(filt_lat)) ||
-	    (eft_used && !caps.has(eft)) || (discard_mode && !caps.has(discard)))
+	if (!detail::supported(caps, fcr, discard_mode))
 		return kcpp::Error(-EOPNOTSUPP);
 
 	bool asked = false;
@@ -310,9 +332,9 @@ kcpp::Result<Programming> program(const Caps &caps, const Attr &attr, bool pid_i
 	return Programming{
 		.pmscr = scr.reg_value(),
 		.pmsfcr = fcr.reg_value(),
-		.pmsevfr = evfr,
-		.pmsnevfr = nevfr,
-		.pmslatfr = PMSLATFR::Get().set_minlat(minlat).reg_value(),
+		.pmsevfr = field("event_filter").get(attr),
+		.pmsnevfr = field("inv_event_filter").get(attr),
+		.pmslatfr = PMSLATFR::Get().set_minlat(field("min_latency").get(attr)).reg_value(),
 		.jitter = field("jitter").get(attr) != 0,
 		.discard = discard_mode,
 		.context = context,
