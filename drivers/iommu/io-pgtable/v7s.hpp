@@ -431,6 +431,66 @@ class Walker {
 			    static_cast<unsigned long long>(size), static_cast<unsigned long long>(iova));
 	}
 
+	// The slot of iova's leaf at the leaf's level; false where there is
+	// nothing to unmap (no level-2 table there, or a section: reported).
+	static bool unmap_slot(const Table &t, const Layout &l, u64 iova, u64 size, Slot &slot)
+	{
+		if (l.level == 1) {
+			slot = l1_slot(t, iova);
+			return true;
+		}
+		const Pte l1 = pte_load(t.pgd + l1_index(t, iova));
+		if (!l1_is_table(l1)) {
+			if (l1)	// inside a section or supersection
+				report_partial(t, iova, size);
+			return false;
+		}
+		slot = l2_slot(l2_table(t, l1), iova);
+		return true;
+	}
+
+	// Clears the l.span entries of the leaf at run, keeping what they held
+	// in old; false, with nothing cleared, where the leaf is not mapped
+	// whole at this size.
+	static bool clear_leaf(const Table &t, const Layout &l, Pte *run, u64 iova, u64 size,
+			       Pte (&old)[cont_entries])
+	{
+		bool hole = false;
+		for (usize j = 0; j < l.span; j++) {
+			old[j] = pte_load(run + j);
+			hole |= !is_valid(old[j]);
+		}
+		if (hole)
+			return false;
+		// One entry of a run: a part of a larger leaf.
+		if (l.span == 1 && is_contiguous(l.level, old[0])) {
+			report_partial(t, iova, size);
+			return false;
+		}
+		for (usize j = 0; j < l.span; j++)
+			pte_store(run + j, Pte(0));
+		return true;
+	}
+
+	// A cleared level-1 leaf: its entries pushed out, the level-2 tables
+	// they pointed to flushed and freed, the rest gathered.
+	static void release_l1_leaf(Table &t, const Layout &l, Pte *run, const Pte (&old)[cont_entries],
+				    u64 iova, iommu_iotlb_gather *gather, bool add_pages)
+	{
+		const u64 entry = entry_bytes(l);
+
+		sync(t, run, l.span);
+		for (usize j = 0; j < l.span; j++) {
+			const u64 at = iova + j * entry;
+			if (l1_is_table(old[j])) {
+				tlb_flush_walk(t.iop, at, SZ_1M, SZ_4K);
+				Env::free_table(t.iop.cfg, l2_table(t, old[j]), l2_table_bytes);
+			} else if (add_pages) {
+				tlb_add_page(t.iop, gather, at, entry);
+			}
+		}
+	}
+
 	// Unmaps leaves from iova on; stops at the first one that is not
 	// mapped whole at this size. Returns the bytes unmapped.
 	static usize unmap_leaves(Table &t, Leaf leaf, u64 iova, usize pgcount, iommu_iotlb_gather *gather)
@@ -443,17 +503,8 @@ class Walker {
 
 		while (pgcount) {
 			Slot slot;
-			if (l.level == 1) {
-				slot = l1_slot(t, iova);
-			} else {
-				Pte l1 = pte_load(t.pgd + l1_index(t, iova));
-				if (!l1_is_table(l1)) {
-					if (l1)	// inside a section or supersection
-						report_partial(t, iova, size);
-					return unmapped;
-				}
-				slot = l2_slot(l2_table(t, l1), iova);
-			}
+			if (!unmap_slot(t, l, iova, size, slot))
+				return unmapped;
 			usize n = slot.room / l.span;
 			if (n > pgcount)
 				n = pgcount;
@@ -462,32 +513,11 @@ class Walker {
 			for (; done < n; done++) {
 				Pte *run = ptep + done * l.span;
 				Pte old[cont_entries];
-				bool hole = false;
-				for (usize j = 0; j < l.span; j++) {
-					old[j] = pte_load(run + j);
-					hole |= !is_valid(old[j]);
-				}
-				if (hole)
+				if (!clear_leaf(t, l, run, iova + done * size, size, old))
 					break;
-				// One entry of a run: a part of a larger leaf.
-				if (l.span == 1 && is_contiguous(l.level, old[0])) {
-					report_partial(t, iova + done * size, size);
-					break;
-				}
-				for (usize j = 0; j < l.span; j++)
-					pte_store(run + j, Pte(0));
-				if (l.level == 2)
-					continue;	// no tables here: push out and gather below
-				sync(t, run, l.span);
-				for (usize j = 0; j < l.span; j++) {
-					const u64 at = iova + done * size + j * entry;
-					if (l1_is_table(old[j])) {
-						tlb_flush_walk(t.iop, at, SZ_1M, SZ_4K);
-						Env::free_table(t.iop.cfg, l2_table(t, old[j]), l2_table_bytes);
-					} else if (add_pages) {
-						tlb_add_page(t.iop, gather, at, entry);
-					}
-				}
+				// Level 2 has no tables: pushed out and gathered below.
+				if (l.level == 1)
+					release_l1_leaf(t, l, run, old, iova + done * size, gather, add_pages);
 			}
 			if (l.level == 2) {
 				// One page per cleared entry (16 for a large page), as
