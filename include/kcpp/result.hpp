@@ -123,6 +123,13 @@ Result<T *> from_err_ptr(T *ptr)
 	return ptr;
 }
 
+// ERR_PTR(): a negative errno as a pointer, for a C caller that takes one.
+template <typename T>
+T *err_ptr(int negative_errno)
+{
+	return reinterpret_cast<T *>(static_cast<long>(negative_errno));
+}
+
 } // namespace kcpp
 
 // Evaluates a Result; on error returns it from the enclosing function, else
