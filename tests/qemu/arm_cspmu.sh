@@ -82,8 +82,15 @@ check "no driver bound to them" sh -c "[ ! -e $drv/70018000.pmu ] && [ ! -e $drv
 # perf stat runs in the background (perf_bg); the test reads what the driver
 # wrote and writes the counter, as hardware would count.
 p0=$(field scf 4) p1=$(field scf 5)
+core_refs=$(cat /sys/module/arm_cspmu_module/refcnt) kcpp_refs=$(cat /sys/module/kcpp/refcnt)
 perf_bg nvidia_scf_pmu_0/bus_cycles/
 check "scf: PMCR.E set while counting" wait_enabled $p0
+# The event pins the module that registered its PMU (pmu->module), so
+# rmmod is refused while it counts; kcpp, whose trampolines perf calls, is
+# pinned by its users' dependency on it, not by the event.
+expect_eq "an open event holds arm_cspmu_module" $((core_refs + 1)) \
+	"$(cat /sys/module/arm_cspmu_module/refcnt)"
+expect_eq "and not kcpp" "$kcpp_refs" "$(cat /sys/module/kcpp/refcnt)"
 expect_eq "scf: PMEVTYPER0 = bus_cycles" 0x1d "$(r32 $((p0 + 0x400)))"
 expect_eq "scf: PMCNTENSET0 enables counter 0" 0x1 "$(r32 $((p0 + 0xc00)))"
 expect_eq "scf: PMINTENSET0 too" 0x1 "$(r32 $((p0 + 0xc40)))"

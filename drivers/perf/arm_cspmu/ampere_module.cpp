@@ -5,6 +5,7 @@
 #include "ampere.hpp"
 #include "ampere_module.h"
 #include "backend.hpp"
+#include <kcpp/device.hpp>
 
 using namespace armature::cspmu;
 
@@ -18,14 +19,14 @@ int backend_init(Pmu &pmu)
 {
 	int id = ids.alloc();
 	if (id < 0) {
-		armature_cspmu_err(pmu.kobj(), "all %u %s<id> instance IDs are in use\n",
+		KCPP_DEV_ERR(pmu.dev(), "all %u %s<id> instance IDs are in use\n",
 				   ids.capacity, ampere::name_prefix);
 		return id;
 	}
 	int ret = ampere::init(pmu, id);
 	if (ret) {
 		ids.free(id);
-		armature_cspmu_err(pmu.kobj(), "cannot set up %s%d: %d\n", ampere::name_prefix,
+		KCPP_DEV_ERR(pmu.dev(), "cannot set up %s%d: %d\n", ampere::name_prefix,
 				   id, ret);
 	}
 	return ret;

@@ -272,9 +272,26 @@ kcpp::Result<u64> read_hilohi(Io &io, u32 offset, u32 max_polls = hilohi_max_pol
 	return kcpp::Error(-ETIMEDOUT);
 }
 
-// The APMT node (ACPI DEN0117) fields the driver uses, as the kernel's APMT
-// parser hands them over in platform data.
+// The APMT (ACPI DEN0117): the kernel's APMT parser gives each PMU's node
+// as its platform device's platform data (a pointer to the node).
 namespace apmt {
+struct [[gnu::packed]] Node {
+	kcpp::u16 length;
+	u8 flags;
+	u8 type;
+	u32 id;
+	u64 inst_primary;
+	u32 inst_secondary;
+	u64 base_address0;
+	u64 base_address1;
+	u32 overflow_irq;
+	u32 reserved;
+	u32 overflow_irq_flags;
+	u32 proc_affinity;
+	u32 impl_id;
+};
+static_assert(sizeof(Node) == 56 && __builtin_offsetof(Node, base_address0) == 20);
+
 inline constexpr u8 flag_dual_page = 1 << 0;
 inline constexpr u8 flag_container_affinity = 1 << 1; // processor otherwise
 inline constexpr u8 flag_atomic = 1 << 2;

@@ -2,6 +2,7 @@
 // nvidia_cspmu: registers the NVIDIA backend (nvidia.hpp) with the core
 // under NVIDIA's JEP106 implementer code.
 #include <kcpp/alloc.hpp>
+#include <kcpp/device.hpp>
 #include "backend.hpp"
 #include "nvidia.hpp"
 #include "nvidia_module.h"
@@ -16,7 +17,7 @@ constinit u32 next_generic_index = 0;
 
 void report_no_address_filter(const Pmu &pmu, u64 base, u64 mask)
 {
-	armature_cspmu_err_ratelimited(pmu.kobj(),
+	KCPP_DEV_ERR_RATELIMITED(pmu.dev(),
 				       "no free address filter for base 0x%llx mask 0x%llx; "
 				       "the counter counts nothing\n",
 				       static_cast<unsigned long long>(base),
@@ -29,18 +30,19 @@ int attach_address_filters(Pmu &pmu)
 {
 	void *frame = nullptr;
 	__u64 size = 0;
-	int ret = armature_cspmu_map_acpi_device_frame(pmu.kobj(), &frame, &size);
+	acpi_device *adev = pmu.firmware().acpi_dev;
+	int ret = adev ? kcpp_acpi_device_map(pmu.dev(), adev, &frame, &size) : -ENODEV;
 	if (ret == -ENODEV || ret == -ENOENT) {
-		armature_cspmu_info(pmu.kobj(), "no ACPI device memory resource with address "
+		KCPP_DEV_INFO(pmu.dev(), "no ACPI device memory resource with address "
 				    "filters; dst_addr_en is refused\n");
 		return 0;
 	}
 	if (ret) {
-		armature_cspmu_err(pmu.kobj(), "cannot map the address filters: %d\n", ret);
+		KCPP_DEV_ERR(pmu.dev(), "cannot map the address filters: %d\n", ret);
 		return ret;
 	}
 	if (size < nvidia::pcie_tgt::addr_frame_size) {
-		armature_cspmu_err(pmu.kobj(), "address-filter frame is %llu bytes; it needs %llu\n",
+		KCPP_DEV_ERR(pmu.dev(), "address-filter frame is %llu bytes; it needs %llu\n",
 				   static_cast<unsigned long long>(size),
 				   static_cast<unsigned long long>(nvidia::pcie_tgt::addr_frame_size));
 		return -EINVAL;
@@ -61,12 +63,12 @@ int backend_init(Pmu &pmu)
 		index = __atomic_fetch_add(&next_generic_index, 1, __ATOMIC_RELAXED);
 	int ret = nvidia::init(pmu, index);
 	if (ret == -ENODEV && v.naming == nvidia::Naming::socket_inst)
-		armature_cspmu_err(pmu.kobj(),
+		KCPP_DEV_ERR(pmu.dev(),
 				   "PMIIDR 0x%x: %s<socket>_rc_<instance> needs an \"instance_id\" "
 				   "from firmware, and there is none\n",
 				   pmu.pmiidr(), v.name);
 	else if (ret)
-		armature_cspmu_err(pmu.kobj(), "PMIIDR 0x%x: cannot set up %s PMU: %d\n",
+		KCPP_DEV_ERR(pmu.dev(), "PMIIDR 0x%x: cannot set up %s PMU: %d\n",
 				   pmu.pmiidr(), v.name, ret);
 	else if (v.address_filters)
 		ret = attach_address_filters(pmu);

@@ -6,10 +6,10 @@
 #pragma once
 
 #include "arch.hpp"
-#include "firmware.h"
 #include <kcpp/mmio.hpp>
 
-struct armature_cspmu; // the kernel side of a PMU (core_glue.c)
+struct acpi_device;
+struct kcpp_device;
 
 namespace armature::cspmu {
 
@@ -239,7 +239,16 @@ private:
 	usize len_ = 0;
 };
 
-using Firmware = armature_cspmu_firmware;
+// What firmware says about a PMU: its devicetree node, or the APMT node
+// and the ACPI device that node may name.
+struct Firmware {
+	const apmt::Node *apmt = nullptr; // in the ACPI tables, mapped for good
+	bool atomic_64bit = false;  // reg-io-width = <8>, or the APMT atomic flag
+	bool page1_present = false; // a second register frame
+	bool has_instance_id = false;
+	u32 instance_id = 0;        // "instance_id": the ACPI device's _DSD, or the DT node's
+	acpi_device *acpi_dev = nullptr; // held until unbind
+};
 
 
 // One CoreSight PMU. The core creates it at probe and fills in everything
@@ -248,9 +257,9 @@ class Pmu {
 public:
 	using Io = kcpp::Mmio<kcpp::Ordering::ordered>;
 
-	Pmu(armature_cspmu *kobj, volatile void *page0, volatile void *page1, Geometry geo,
+	Pmu(kcpp_device *dev, volatile void *page0, volatile void *page1, Geometry geo,
 	    u32 pmiidr, const Firmware &fw, int numa_node)
-		: kobj_(kobj), page0_(page0), page1_(page1), geo_(geo), pmiidr_(pmiidr), fw_(fw),
+		: dev_(dev), page0_(page0), page1_(page1), geo_(geo), pmiidr_(pmiidr), fw_(fw),
 		  numa_node_(numa_node) {}
 	Pmu(const Pmu &) = delete;
 	Pmu &operator=(const Pmu &) = delete;
@@ -262,6 +271,7 @@ public:
 	const Firmware &firmware() const { return fw_; }
 	// The NUMA node of the first associated CPU (a socket, on NVIDIA).
 	int numa_node() const { return numa_node_; }
+	void set_numa_node(int node) { numa_node_ = node; }
 
 	void set_ops(const Ops *ops, const void *variant = nullptr)
 	{
@@ -300,7 +310,8 @@ public:
 		return idx < end ? &slots_[idx] : nullptr;
 	}
 
-	armature_cspmu *kobj() const { return kobj_; }
+	// The platform device, for logging and its resources.
+	kcpp_device *dev() const { return dev_; }
 
 	// The core's: counters in use, their events (one per logical
 	// counter, allocated by the core), and the config bits the formats
@@ -310,7 +321,7 @@ public:
 	ConfigMasks masks_;
 
 private:
-	armature_cspmu *kobj_;
+	kcpp_device *dev_;
 	volatile void *page0_;
 	volatile void *page1_;
 	Geometry geo_;
