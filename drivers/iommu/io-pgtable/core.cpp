@@ -5,6 +5,9 @@
 #include "core.h"
 #include "format_registry.hpp"
 #include "pgtable.hpp"
+#include <kcpp/alloc.hpp>
+#include <kcpp/log.hpp>
+#include <kcpp/memory.h>
 #include <kcpp/static.hpp>
 
 using namespace armature::iopt;
@@ -12,6 +15,22 @@ using namespace armature::iopt;
 namespace {
 
 constinit kcpp::Static<FormatRegistry> formats;
+constinit kcpp::Static<kcpp::RateLimit> report_limit;
+// v7s level-2 tables: 1 KiB, aligned, below 4 GiB as the format needs.
+constinit kmem_cache *tables_1k;
+constinit long tables_in_use;
+
+void *count_table(void *table)
+{
+	if (table)
+		__atomic_fetch_add(&tables_in_use, 1, __ATOMIC_RELAXED);
+	return table;
+}
+
+void uncount_table()
+{
+	__atomic_fetch_sub(&tables_in_use, 1, __ATOMIC_RELAXED);
+}
 
 // The names in the module aliases, "io-pgtable-fmt-<name>".
 constexpr const char *format_name(armature_pgtable_fmt fmt)
@@ -42,17 +61,8 @@ void make_alias(char (&buf)[N], const char *name)
 	buf[i] = '\0';
 }
 
-} // namespace
-
-extern "C" {
-
-const char *armature_pgtable_fmt_name(armature_pgtable_fmt fmt)
-{
-	return format_name(fmt);
-}
-
-int armature_pgtable_core_alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
-				armature_pgtable_ops **ops)
+int core_alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
+	       armature_pgtable_ops **ops)
 {
 	const char *name = armature_pgtable_fmt_name(fmt);
 	if (!name) {
@@ -79,6 +89,23 @@ int armature_pgtable_core_alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *
 	return 0;
 }
 
+} // namespace
+
+extern "C" {
+
+const char *armature_pgtable_fmt_name(armature_pgtable_fmt fmt)
+{
+	return format_name(fmt);
+}
+
+armature_pgtable_ops *armature_pgtable_alloc_ops(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg,
+						void *cookie)
+{
+	armature_pgtable_ops *ops = nullptr;
+	int ret = core_alloc(fmt, cfg, cookie, &ops);
+	return ret ? kcpp::err_ptr<armature_pgtable_ops>(ret) : ops;
+}
+
 void armature_pgtable_free_ops(armature_pgtable_ops *ops)
 {
 	if (!ops)
@@ -88,6 +115,64 @@ void armature_pgtable_free_ops(armature_pgtable_ops *ops)
 	tlb_flush_all(*iop);
 	iop->fns->free(iop);
 	kcpp::KernelEnv::module_put(owner);
+}
+
+void armature_pgtable_report(device *dev, const char *fmt, ...)
+{
+	if (!report_limit->allow())
+		return;
+	__builtin_va_list args;
+	__builtin_va_start(args, fmt);
+	if (dev)
+		kcpp_dev_vlog(dev, KCPP_LOG_ERR, "io-pgtable: ", fmt, args);
+	else
+		kcpp_vlog(KCPP_LOG_ERR, "armature io-pgtable: ", fmt, args);
+	__builtin_va_end(args);
+}
+
+long armature_pgtable_tables_in_use()
+{
+	return __atomic_load_n(&tables_in_use, __ATOMIC_RELAXED);
+}
+
+void *armature_pgtable_pages_alloc(device *dev, unsigned order, unsigned gfp)
+{
+	return count_table(kcpp_alloc_pages(dev ? kcpp_dev_to_node(dev) : KCPP_NUMA_NO_NODE,
+					    gfp | kcpp::gfp::zero, order));
+}
+
+void armature_pgtable_pages_free(void *pages, unsigned order)
+{
+	uncount_table();
+	kcpp_free_pages(pages, order);
+}
+
+void *armature_pgtable_1k_alloc(unsigned gfp)
+{
+	return count_table(kcpp_kmem_cache_alloc(tables_1k, gfp | kcpp::gfp::zero));
+}
+
+void armature_pgtable_1k_free(void *table)
+{
+	uncount_table();
+	kcpp_kmem_cache_free(tables_1k, table);
+}
+
+bool armature_pgtable_dma_map(device *dev, void *table, unsigned long bytes)
+{
+	__u64 dma;
+	if (kcpp_dma_map_to_device(dev, table, bytes, &dma))
+		return false;
+	if (dma == kcpp_virt_to_phys(table))
+		return true;
+	KCPP_DEV_ERR(dev, "io-pgtable: page tables need DMA addresses equal to physical ones\n");
+	kcpp_dma_unmap_to_device(dev, dma, bytes);
+	return false;
+}
+
+void armature_pgtable_dma_unmap(device *dev, void *table, unsigned long bytes)
+{
+	kcpp_dma_unmap_to_device(dev, kcpp_virt_to_phys(table), bytes);
 }
 
 int armature_pgtable_register_format(armature_pgtable_format *format)
@@ -100,15 +185,22 @@ void armature_pgtable_unregister_format(armature_pgtable_format *format)
 	formats->remove(*format);
 }
 
-int armature_pgtable_core_init()
+int armature_pgtable_init()
 {
+	tables_1k = kcpp_kmem_cache_create("armature_pgtable_1k", 1024, 1024,
+					   KCPP_ZONE_DMA32 ? KCPP_SLAB_CACHE_DMA32 : 0);
+	if (!tables_1k)
+		return -ENOMEM;
 	formats.construct(KCPP_LOCK_CLASS("armature_pgtable_formats"));
+	report_limit.construct();
 	return 0;
 }
 
-void armature_pgtable_core_exit()
+void armature_pgtable_exit()
 {
+	report_limit.destroy();
 	formats.destroy();
+	kcpp_kmem_cache_destroy(tables_1k);
 }
 
 } // extern "C"

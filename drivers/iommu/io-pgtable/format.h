@@ -44,11 +44,10 @@ int armature_pgtable_register_format(struct armature_pgtable_format *format);
 void armature_pgtable_unregister_format(struct armature_pgtable_format *format);
 
 /*
- * What formats need from the kernel (the core's C side provides it).
- * Tables come from the linear map, zeroed: whole pages on the node of dev,
- * or 1 KiB-aligned blocks of up to 1 KiB (v7s level 2) from a
- * ZONE_DMA32 cache. A
- * table for a non-coherent walker is DMA-mapped, and only if its DMA
+ * Tables for the formats (core.cpp, on kcpp's memory adapter). Tables come
+ * from the linear map, zeroed: whole pages on the node of dev, or 1
+ * KiB-aligned blocks of up to 1 KiB (v7s level 2) from a ZONE_DMA32 cache.
+ * A table for a non-coherent walker is DMA-mapped, and only if its DMA
  * address is its physical address (the walker uses physical addresses).
  */
 void *armature_pgtable_pages_alloc(struct device *dev, unsigned int order, unsigned int gfp);
@@ -57,13 +56,8 @@ void *armature_pgtable_1k_alloc(unsigned int gfp);
 void armature_pgtable_1k_free(void *table);
 bool armature_pgtable_dma_map(struct device *dev, void *table, unsigned long bytes);
 void armature_pgtable_dma_unmap(struct device *dev, void *table, unsigned long bytes);
-/* Pushes CPU writes to ptes out to a non-coherent walker. */
-void armature_pgtable_sync(struct device *dev, const void *ptes, unsigned long bytes);
-unsigned long long armature_pgtable_virt_to_phys(const void *addr);
 /* Tables allocated and not yet freed, by every format (for tests). */
 long armature_pgtable_tables_in_use(void);
-void armature_pgtable_record_dirty(struct iommu_dirty_bitmap *dirty,
-				   unsigned long iova, unsigned long length);
 /* A rate-limited error about a caller's input, on dev if there is one. */
 __attribute__((format(printf, 2, 3)))
 void armature_pgtable_report(struct device *dev, const char *fmt, ...);

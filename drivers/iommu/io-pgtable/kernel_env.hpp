@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-// The kernel's Env for the formats (see pgtable.hpp): the core module's C
-// helpers, and the arm64 barriers inline (they are on the map path).
+// The kernel's Env for the formats (see pgtable.hpp): the core module's
+// tables and reports, kcpp's memory adapter, and the arm64 barriers inline
+// (they are on the map path).
 #pragma once
 
 #include "pgtable.hpp"
 #include <kcpp/abi.h>
 #include <kcpp/layout.hpp>
+#include <kcpp/memory.h>
 
 #ifndef __aarch64__
 #error "the io-pgtable formats are built for arm64 kernels"
@@ -41,9 +43,10 @@ struct KernelEnv {
 	}
 	static void sync(const armature_pgtable_cfg &cfg, const void *ptes, usize bytes)
 	{
-		armature_pgtable_sync(cfg.iommu_dev, ptes, bytes);
+		// The table's DMA address is its physical one (alloc_table).
+		kcpp_dma_sync_to_device(cfg.iommu_dev, kcpp_virt_to_phys(ptes), bytes);
 	}
-	static u64 virt_to_phys(const void *addr) { return armature_pgtable_virt_to_phys(addr); }
+	static u64 virt_to_phys(const void *addr) { return kcpp_virt_to_phys(addr); }
 	static void *alloc_object(usize bytes) { return kcpp_kmalloc(bytes, KCPP_GFP_KERNEL | KCPP_GFP_ZERO); }
 	static void free_object(void *obj) { kcpp_kfree(obj); }
 
@@ -58,7 +61,7 @@ struct KernelEnv {
 	}
 	static void record_dirty(iommu_dirty_bitmap *dirty, unsigned long iova, unsigned long len)
 	{
-		armature_pgtable_record_dirty(dirty, iova, len);
+		kcpp_iommu_dirty_record(dirty, iova, len);
 	}
 	template <typename... Args>
 	static void report(const armature_pgtable_cfg &cfg, const char *fmt, Args... args)
