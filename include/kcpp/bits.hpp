@@ -30,4 +30,16 @@ constexpr W field_set(W reg, W value)
 	return static_cast<W>((reg & ~mask) | ((static_cast<W>(value << Lo)) & mask));
 }
 
+// A field's geometry as a type: what a register's field declaration names
+// (NAME_field), for code that needs its bits rather than its value, such as
+// text generated from it.
+template <std::unsigned_integral W, unsigned Hi, unsigned Lo>
+struct Field {
+	using Value = W;
+	static constexpr unsigned hi = Hi;
+	static constexpr unsigned lo = Lo;
+	static constexpr W mask = field_mask<W, Hi, Lo>;
+	static constexpr W max = static_cast<W>(mask >> Lo); // the largest value it holds
+};
+
 } // namespace kcpp

@@ -27,8 +27,37 @@ struct PMEVTYPER : Register<PMEVTYPER, u32, 0x400, 4> {
 
 struct WIDE : Register<WIDE, u64, 0x10> {
 	KCPP_FIELD(63, 0, all);
-	KCPP_FIELD(63, 48, top);
+	KCPP_SUBFIELD(63, 48, top, all);
 };
+
+// The compile-time checks of field declarations. A field's bits, its
+// claim, its named values:
+static_assert(PMCFGR::field_bits() == 0xf000ffffu);
+static_assert(PMCFGR::size_field::lo == 8 && PMCFGR::size_field::max == 0x3f);
+static_assert(PMEVTYPER::evtcount_mask == 0xffffu);
+
+// Sub-fields claim nothing and may overlap each other (PMBSR: MSS holds BSC
+// or FSC, by EC); alternatives may overlap the fields they name, and claim
+// the bits of theirs that none of those has.
+struct Syndrome : BitLayout<Syndrome, u64> {
+	KCPP_FIELD(15, 0, mss);
+	KCPP_SUBFIELD(5, 0, bsc, mss);
+	KCPP_SUBFIELD(5, 0, fsc, mss);
+	KCPP_FIELD(31, 26, ec);
+	KCPP_VALUE(ec, buf, 0);
+	KCPP_VALUE(ec, fault_s1, 0x24);
+};
+static_assert(Syndrome::field_bits() == 0xfc00ffffu);
+static_assert(Syndrome::ec_fault_s1 == 0x24 && Syndrome::bsc_mask == Syndrome::fsc_mask);
+
+struct Descriptor : BitLayout<Descriptor, u64> {
+	KCPP_FIELD(4, 2, attrindx);
+	KCPP_BIT(5, ns);
+	KCPP_ALT_FIELD(5, 2, memattr, attrindx, ns);
+	KCPP_ALT_FIELD(7, 2, wider, memattr);
+};
+static_assert(Descriptor::field_bits() == 0xfcu);
+static_assert(Descriptor::FromValue(0x34).memattr() == 0xd);
 
 KCPP_TEST(bits, masks)
 {
