@@ -432,7 +432,7 @@ KCPP_TEST(spe_sim, every_record_decodes)
 		}
 		KCPP_EXPECT_TRUE(m.interrupt_asserted());
 		KCPP_EXPECT_EQ(pmbsr(m).ec(), PMBSR::ec_buf);
-		KCPP_EXPECT_EQ(pmbsr(m).bsc_or_fsc(), PMBSR::bsc_full);
+		KCPP_EXPECT_EQ(pmbsr(m).bsc(), PMBSR::bsc_full);
 		u64 terminators_ts = 0, classes[4] = {};
 		const Walk w = written(m, c.align, c.maxsize, [&](const Decoded &d) {
 			terminators_ts += d.has_timestamp;
@@ -811,7 +811,7 @@ KCPP_TEST(spe_sim, buffer_full_at_the_edge)
 	const PMBSR s = pmbsr(m);
 	KCPP_EXPECT_EQ(s.s(), 1u);
 	KCPP_EXPECT_EQ(s.ec(), PMBSR::ec_buf);
-	KCPP_EXPECT_EQ(s.bsc_or_fsc(), PMBSR::bsc_full);
+	KCPP_EXPECT_EQ(s.bsc(), PMBSR::bsc_full);
 	KCPP_EXPECT_EQ(s.dl() | s.coll() | s.ea(), 0u);
 	KCPP_EXPECT_EQ(m.stats().records, 2u);
 	KCPP_EXPECT_EQ(m.stats().events, 1u);
@@ -830,7 +830,7 @@ KCPP_TEST(spe_sim, record_that_does_not_fit_is_not_written)
 	KCPP_EXPECT_EQ(ptr(m), limit() - 35);
 	for (usize i = buffer_size - 35; i < buffer_size; i++)
 		KCPP_EXPECT_EQ(g_buffer[i], 0xaa);
-	KCPP_EXPECT_EQ(pmbsr(m).bsc_or_fsc(), PMBSR::bsc_full);
+	KCPP_EXPECT_EQ(pmbsr(m).bsc(), PMBSR::bsc_full);
 	KCPP_EXPECT_EQ(m.stats().records, 0u);
 	KCPP_EXPECT_EQ(m.stats().lost, 1u);
 }
@@ -888,7 +888,7 @@ KCPP_TEST(spe_sim, injected_stage1_fault)
 	const PMBSR s = pmbsr(m);
 	KCPP_EXPECT_EQ(s.s(), 1u);
 	KCPP_EXPECT_EQ(s.ec(), PMBSR::ec_fault_s1);
-	KCPP_EXPECT_EQ(s.bsc_or_fsc() & 0x3c, 0x04u); // a translation fault
+	KCPP_EXPECT_EQ(s.fsc() & 0x3c, 0x04u); // a translation fault
 	KCPP_EXPECT_EQ(ptr(m), base());
 	KCPP_EXPECT_EQ(g_buffer[0], 0u);
 	KCPP_EXPECT_EQ(m.stats().samples, 1u);
@@ -925,7 +925,7 @@ KCPP_TEST(spe_sim, injected_data_loss_cuts_a_record)
 	KCPP_EXPECT_EQ(s.s(), 1u);
 	KCPP_EXPECT_EQ(s.dl(), 1u);
 	KCPP_EXPECT_EQ(s.ec(), PMBSR::ec_buf);
-	KCPP_EXPECT_EQ(s.bsc_or_fsc(), PMBSR::bsc_full);
+	KCPP_EXPECT_EQ(s.bsc(), PMBSR::bsc_full);
 	// Half of the second record is there, and PMBPTR is past it.
 	KCPP_EXPECT_EQ(ptr(m) - base(), 36u + 18u);
 	KCPP_EXPECT_EQ(__builtin_memcmp(g_buffer, g_buffer + 36, 18), 0);
@@ -946,7 +946,7 @@ KCPP_TEST(spe_sim, injected_collision_marks_the_next_full_event)
 	KCPP_EXPECT_TRUE(m.execute(256 * 10, user_load));
 	KCPP_EXPECT_EQ(m.stats().records, 4u);
 	KCPP_EXPECT_EQ(pmbsr(m).coll(), 1u);
-	KCPP_EXPECT_EQ(pmbsr(m).bsc_or_fsc(), PMBSR::bsc_full);
+	KCPP_EXPECT_EQ(pmbsr(m).bsc(), PMBSR::bsc_full);
 	// Only that one.
 	PMBPTR::FromValue(limit() - 2 * 64).WriteTo(m);
 	PMBSR::Get().WriteTo(m);

@@ -103,8 +103,8 @@ struct PMBLIMITR : SysReg<PMBLIMITR, sysreg_id(3, 0, 9, 10, 0)> {
 	KCPP_FIELD(2, 1, fm); // fill mode
 	KCPP_BIT(5, pmfz);
 	KCPP_FIELD(63, 12, limit);
-	static constexpr u64 fm_fill = 0;
-	static constexpr u64 fm_discard = 2;
+	KCPP_VALUE(fm, fill, 0);
+	KCPP_VALUE(fm, discard, 2);
 };
 
 // Profiling buffer write pointer: the virtual address of the next byte.
@@ -113,18 +113,19 @@ struct PMBPTR : SysReg<PMBPTR, sysreg_id(3, 0, 9, 10, 1)> {};
 // Profiling buffer status (syndrome); writing zero resumes profiling.
 struct PMBSR : SysReg<PMBSR, sysreg_id(3, 0, 9, 10, 3)> {
 	KCPP_FIELD(15, 0, mss);
-	KCPP_FIELD(5, 0, bsc_or_fsc); // MSS[5:0]: BSC for EC BUF, FSC for faults
+	KCPP_SUBFIELD(5, 0, bsc, mss); // when EC is BUF
+	KCPP_SUBFIELD(5, 0, fsc, mss); // when EC is a fault
 	KCPP_BIT(16, coll);
 	KCPP_BIT(17, s);
 	KCPP_BIT(18, ea);
 	KCPP_BIT(19, dl);
 	KCPP_FIELD(31, 26, ec);
-	static constexpr u64 ec_buf = 0x00;
-	static constexpr u64 ec_fault_gpc = 0x1e;
-	static constexpr u64 ec_imp_def = 0x1f;
-	static constexpr u64 ec_fault_s1 = 0x24;
-	static constexpr u64 ec_fault_s2 = 0x25;
-	static constexpr u64 bsc_full = 1;
+	KCPP_VALUE(ec, buf, 0x00);
+	KCPP_VALUE(ec, fault_gpc, 0x1e);
+	KCPP_VALUE(ec, imp_def, 0x1f);
+	KCPP_VALUE(ec, fault_s1, 0x24);
+	KCPP_VALUE(ec, fault_s2, 0x25);
+	KCPP_VALUE(bsc, full, 1);
 };
 
 // Profiling buffer ID (read-only).
