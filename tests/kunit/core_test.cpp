@@ -4,6 +4,7 @@
 // the Registry's logic on a model environment. Built as a KUnit suite
 // (kcpp_core) and as host tests.
 #include <kcpp/bits.hpp>
+#include <kcpp/perf_format.hpp>
 #include <kcpp/registry.hpp>
 #include <kcpp/regs.hpp>
 #include <kcpp/result.hpp>
@@ -58,6 +59,17 @@ struct Descriptor : BitLayout<Descriptor, u64> {
 };
 static_assert(Descriptor::field_bits() == 0xfcu);
 static_assert(Descriptor::FromValue(0x34).memattr() == 0xd);
+
+// perf's format text of a field.
+constexpr bool text_is(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+static_assert(text_is(perf_format<1, PMCFGR::size_field>, "config1:8-13"));
+static_assert(text_is(perf_format<0, PMCFGR::cc_field>, "config:14"));
+static_assert(text_is(perf_format<2, WIDE::all_field>, "config2:0-63"));
 
 KCPP_TEST(bits, masks)
 {
