@@ -183,7 +183,7 @@ KCPP_TEST(cspmu_nvidia, pcie_v2_filters)
 {
 	Bench b(cfg8, firmware_with_instance(0), 0x1030136b, 0);
 	KCPP_ASSERT_EQ(nvidia::init(b.pmu, 0), 0);
-	constexpr u64 bdf = nvidia::pcie_v2::bdf_en | (0x0108u << 8);
+	constexpr u64 bdf = nvidia::pcie_v2::Filter::src_bdf_en_mask | (0x0108u << 8);
 
 	// Defaults: every root port, every destination.
 	KCPP_ASSERT_EQ(b.add({0x0, 0, 0}), 0u);
@@ -238,8 +238,8 @@ KCPP_TEST(cspmu_nvidia, pcie_v2_validate)
 {
 	Bench b(cfg8, firmware_with_instance(0), 0x1030136b, 0);
 	KCPP_ASSERT_EQ(nvidia::init(b.pmu, 0), 0);
-	constexpr u64 bdf_a = nvidia::pcie_v2::bdf_en | (0x0108u << 8);
-	constexpr u64 bdf_b = nvidia::pcie_v2::bdf_en | (0x0210u << 8);
+	constexpr u64 bdf_a = nvidia::pcie_v2::Filter::src_bdf_en_mask | (0x0108u << 8);
+	constexpr u64 bdf_b = nvidia::pcie_v2::Filter::src_bdf_en_mask | (0x0210u << 8);
 	auto add = [&](EventConfig c, EventConfig leader) { return b.add_code(c, leader); };
 	// Root ports and a BDF at once.
 	KCPP_EXPECT_EQ(add({0x0, bdf_a | 0x1, 0}, {0x0, bdf_a | 0x1, 0}), -EINVAL);
@@ -419,4 +419,49 @@ KCPP_TEST(cspmu_nvidia, generic_filters)
 	KCPP_ASSERT_EQ(b.add({cycles_event, 0, 0}), 7u);
 	engine::start(b.pmu, 7);
 	KCPP_EXPECT_EQ(b.reg0(ccfiltr), 0xffffffffu);
+}
+
+// The formats are generated from the field declarations; their text is
+// upstream's, to the byte.
+KCPP_TEST(cspmu_nvidia, formats_generated_as_upstream_writes_them)
+{
+	auto check = [&](Table<FormatAttr> formats, const char *const(*expected)[2], usize n) {
+		KCPP_EXPECT_EQ(formats.size(), n);
+		for (usize i = 0; i < n && i < formats.size(); i++) {
+			KCPP_EXPECT_TRUE(str_eq(formats[i].name, expected[i][0]));
+			KCPP_EXPECT_TRUE(str_eq(formats[i].spec, expected[i][1]));
+		}
+	};
+	const char *scf[][2] = {{"event", "config:0-32"}};
+	const char *pcie[][2] = {{"event", "config:0-32"}, {"root_port", "config1:0-9"}};
+	const char *c2c[][2] = {{"event", "config:0-32"}, {"port", "config1:0-1"}};
+	const char *cnvlink[][2] = {{"event", "config:0-32"}, {"rem_socket", "config1:0-3"}};
+	const char *ucf[][2] = {
+		{"event", "config:0-32"},	 {"src_loc_noncpu", "config1:0"},
+		{"src_loc_cpu", "config1:1"},	 {"src_rem", "config1:2"},
+		{"dst_loc_cmem", "config1:8"},	 {"dst_loc_gmem", "config1:9"},
+		{"dst_loc_other", "config1:10"}, {"dst_rem", "config1:11"},
+	};
+	const char *pcie_v2[][2] = {
+		{"event", "config:0-32"},	    {"src_rp_mask", "config1:0-7"},
+		{"src_bdf", "config1:8-23"},	    {"src_bdf_en", "config1:24"},
+		{"dst_loc_cmem", "config2:0"},	    {"dst_loc_gmem", "config2:1"},
+		{"dst_loc_pcie_p2p", "config2:2"}, {"dst_loc_pcie_cxl", "config2:3"},
+		{"dst_rem", "config2:4"},
+	};
+	const char *pcie_tgt[][2] = {
+		{"event", "config:0-2"},	     {"dst_rp_mask", "config:3-10"},
+		{"dst_addr_en", "config:11"},	     {"dst_addr_base", "config1:0-63"},
+		{"dst_addr_mask", "config2:0-63"},
+	};
+	const char *generic[][2] = {
+		{"event", "config:0-32"}, {"filter", "config1:0-31"}, {"filter2", "config2:0-31"}};
+	check(nvidia::scf_formats, scf, 1);
+	check(nvidia::pcie_formats, pcie, 2);
+	check(nvidia::nvlink_c2c_formats, c2c, 2);
+	check(nvidia::cnvlink_formats, cnvlink, 2);
+	check(nvidia::ucf_formats, ucf, 8);
+	check(nvidia::pcie_v2_formats, pcie_v2, 9);
+	check(nvidia::pcie_tgt_formats, pcie_tgt, 5);
+	check(nvidia::generic_formats, generic, 3);
 }

@@ -78,14 +78,21 @@ inline constexpr EventAttr events[] = {
 	{"cycles", cycles_event},
 };
 
-inline constexpr FormatAttr formats[] = {
-	{"event", "config:0-32"},
-	{"threshold", "config1:0-7"},
-	{"rank", "config1:8-23"},
-	{"bank", "config1:24-55"},
+// The filter fields of config1, PMAUXR0..2's values.
+struct Config1 : kcpp::BitLayout<Config1, u64> {
+	static constexpr unsigned config_word = 1;
+	KCPP_FIELD(7, 0, threshold);
+	KCPP_FIELD(23, 8, rank);
+	KCPP_FIELD(55, 24, bank);
 };
 
-// The filter fields of config1.
+inline constexpr FormatAttr formats[] = {
+	CSPMU_FORMAT(Config, event),
+	CSPMU_FORMAT(Config1, threshold),
+	CSPMU_FORMAT(Config1, rank),
+	CSPMU_FORMAT(Config1, bank),
+};
+
 struct Filters {
 	u32 threshold;
 	u32 rank;
@@ -93,9 +100,9 @@ struct Filters {
 
 	static constexpr Filters of(const EventConfig &c)
 	{
-		return {static_cast<u32>(c.config1 & 0xff),
-			static_cast<u32>((c.config1 >> 8) & 0xffff),
-			static_cast<u32>((c.config1 >> 24) & 0xffffffff)};
+		auto f = Config1::FromValue(c.config1);
+		return {static_cast<u32>(f.threshold()), static_cast<u32>(f.rank()),
+			static_cast<u32>(f.bank())};
 	}
 	constexpr bool operator==(const Filters &) const = default;
 };

@@ -21,6 +21,267 @@ inline constexpr u32 prodid_mask =
 	PMIIDR::product_id_mask | PMIIDR::variant_mask | PMIIDR::revision_mask;
 static_assert(prodid_mask == 0xfffff000);
 
+// --- Fields and formats -----------------------------------------------------
+
+// Each field a config word holds is declared once, in a layout that says
+// which word holds it; the sysfs format is the field's name and bits
+// (CSPMU_FORMAT), and the driver's masks are the same declarations'. The
+// event field and a generic PMU's filters are the baseline's (pmu.hpp).
+
+// Grace's PMEVFILTR, from config1: a bit per root port, NVLink-C2C port or
+// remote socket.
+struct PcieFilter : kcpp::BitLayout<PcieFilter, u32> {
+	static constexpr unsigned config_word = 1;
+	KCPP_FIELD(9, 0, root_port);
+};
+struct NvlinkC2cFilter : kcpp::BitLayout<NvlinkC2cFilter, u32> {
+	static constexpr unsigned config_word = 1;
+	KCPP_FIELD(1, 0, port);
+};
+struct CnvlinkFilter : kcpp::BitLayout<CnvlinkFilter, u32> {
+	static constexpr unsigned config_word = 1;
+	KCPP_FIELD(3, 0, rem_socket);
+};
+
+// UCF PMEVFILTR: sources and destinations. Either set left empty means all
+// of it.
+namespace ucf {
+struct Filter : kcpp::BitLayout<Filter, u32> {
+	static constexpr unsigned config_word = 1;
+	KCPP_FIELD(2, 0, src);
+	KCPP_SUBFIELD(0, 0, src_loc_noncpu, src);
+	KCPP_SUBFIELD(1, 1, src_loc_cpu, src);
+	KCPP_SUBFIELD(2, 2, src_rem, src);
+	KCPP_FIELD(11, 8, dst);
+	KCPP_SUBFIELD(8, 8, dst_loc_cmem, dst);
+	KCPP_SUBFIELD(9, 9, dst_loc_gmem, dst);
+	KCPP_SUBFIELD(10, 10, dst_loc_other, dst);
+	KCPP_SUBFIELD(11, 11, dst_rem, dst);
+};
+inline constexpr u32 filter_default = Filter::src_mask | Filter::dst_mask;
+} // namespace ucf
+
+// Tegra410 PCIe PMEVFILTR: a root-port mask, or one requester BDF enabled
+// by SRC_BDF_EN (the two are mutually exclusive; one BDF for the whole
+// PMU). PMEVFILT2R: a destination mask.
+namespace pcie_v2 {
+struct Filter : kcpp::BitLayout<Filter, u32> {
+	static constexpr unsigned config_word = 1;
+	KCPP_FIELD(7, 0, src_rp_mask);
+	KCPP_FIELD(24, 8, bdf_val_en);
+	KCPP_SUBFIELD(23, 8, src_bdf, bdf_val_en);
+	KCPP_SUBFIELD(24, 24, src_bdf_en, bdf_val_en);
+};
+struct Filter2 : kcpp::BitLayout<Filter2, u32> {
+	static constexpr unsigned config_word = 2;
+	KCPP_BIT(0, dst_loc_cmem);
+	KCPP_BIT(1, dst_loc_gmem);
+	KCPP_BIT(2, dst_loc_pcie_p2p);
+	KCPP_BIT(3, dst_loc_pcie_cxl);
+	KCPP_BIT(4, dst_rem);
+};
+
+// The BDF and its enable bit when BDF filtering is on, 0 otherwise.
+constexpr u32 bdf_val_en(u32 filter)
+{
+	auto f = Filter::FromValue(filter);
+	return f.src_bdf_en() ? f.bdf_val_en() : 0;
+}
+} // namespace pcie_v2
+
+// Tegra410 PCIe-TGT: the config word holds the event type and the
+// PMEVFILT2R settings: a destination root-port mask and the address-filter
+// enable; config1 and config2 the address range. PMEVFILT2R takes the
+// root-port mask and selects the address filters the counter applies.
+namespace pcie_tgt {
+struct Config : kcpp::BitLayout<Config, u64> {
+	static constexpr unsigned config_word = 0;
+	KCPP_FIELD(2, 0, event);
+	KCPP_VALUE(event, cycles, 4);
+	KCPP_FIELD(10, 3, dst_rp_mask);
+	KCPP_BIT(11, dst_addr_en);
+};
+struct AddrBase : kcpp::BitLayout<AddrBase, u64> {
+	static constexpr unsigned config_word = 1;
+	KCPP_FIELD(63, 0, dst_addr_base);
+};
+struct AddrMask : kcpp::BitLayout<AddrMask, u64> {
+	static constexpr unsigned config_word = 2;
+	KCPP_FIELD(63, 0, dst_addr_mask);
+};
+struct Filter2 : kcpp::BitLayout<Filter2, u32> {
+	KCPP_FIELD(7, 0, dst_rp_mask);
+	KCPP_FIELD(15, 8, addr_filter); // a bit per address filter
+};
+inline constexpr u32 filter2_default = Filter2::dst_rp_mask_mask;
+
+// Address filters: eight base/mask pairs in a second register frame (the
+// first memory resource of the PMU's ACPI device), each a control word then
+// base and mask, low words first, 20 bytes apart. PMEVFILT2R's addr_filter
+// selects the filters a counter applies.
+inline constexpr u32 addr_filters = 8;
+inline constexpr u32 addr_stride = 20;
+inline constexpr u32 addr_ctrl = 0xd38;
+inline constexpr u32 addr_base_lo = 0xd3c;
+inline constexpr u32 addr_base_hi = 0xd40;
+inline constexpr u32 addr_mask_lo = 0xd44;
+inline constexpr u32 addr_mask_hi = 0xd48;
+inline constexpr u64 addr_frame_size = addr_mask_hi + (addr_filters - 1) * addr_stride + 4;
+static_assert(Filter2::addr_filter_field::max == (1u << addr_filters) - 1);
+
+// The address filters of one PMU and the counters using them. Counters
+// that filter on the same range share a filter. start() and stop() of one
+// PMU run on its CPU in perf's context, one at a time; event_init only
+// asks whether a filter could be had (find()), which may change by start.
+class AddressFilters {
+public:
+	using Io = Pmu::Io;
+	// Called when a counter starts and every filter holds another range.
+	using Report = void (*)(const Pmu &, u64 base, u64 mask);
+
+	AddressFilters(volatile void *frame, Report report) : io_(frame), report_(report)
+	{
+		for (kcpp::s8 &f : held_)
+			f = -1;
+	}
+	AddressFilters(const AddressFilters &) = delete;
+	AddressFilters &operator=(const AddressFilters &) = delete;
+
+	// The filter a range would use: one already programmed with it, else
+	// a free one; -ENOSPC when all hold other ranges.
+	int find(u64 base, u64 mask) const
+	{
+		int free = -ENOSPC;
+		for (u32 i = 0; i < addr_filters; i++) {
+			u32 refs = __atomic_load_n(&filters_[i].refs, __ATOMIC_RELAXED);
+			if (refs && filters_[i].base == base && filters_[i].mask == mask)
+				return static_cast<int>(i);
+			if (!refs && free < 0)
+				free = static_cast<int>(i);
+		}
+		return free;
+	}
+
+	// Counter `physical` filters on [base, mask]: the filter it now holds
+	// (programmed when it was free), or -ENOSPC.
+	int get(const Pmu &pmu, u32 physical, u64 base, u64 mask)
+	{
+		int i = find(base, mask);
+		if (i < 0) {
+			report_(pmu, base, mask);
+			return i;
+		}
+		Filter &f = filters_[i];
+		if (!f.refs) {
+			f.base = base;
+			f.mask = mask;
+			write(i, addr_base_lo, static_cast<u32>(base));
+			write(i, addr_base_hi, static_cast<u32>(base >> 32));
+			write(i, addr_mask_lo, static_cast<u32>(mask));
+			write(i, addr_mask_hi, static_cast<u32>(mask >> 32));
+			write(i, addr_ctrl, 1);
+		}
+		__atomic_store_n(&f.refs, f.refs + 1, __ATOMIC_RELAXED);
+		held_[physical] = static_cast<kcpp::s8>(i);
+		return i;
+	}
+
+	// Counter `physical` stops: its filter, if it had one, loses a user;
+	// the last one disables and clears it.
+	void put(u32 physical)
+	{
+		int i = held_[physical];
+		if (i < 0)
+			return;
+		held_[physical] = -1;
+		Filter &f = filters_[i];
+		__atomic_store_n(&f.refs, f.refs - 1, __ATOMIC_RELAXED);
+		if (f.refs)
+			return;
+		write(i, addr_ctrl, 0);
+		write(i, addr_base_lo, 0);
+		write(i, addr_base_hi, 0);
+		write(i, addr_mask_lo, 0);
+		write(i, addr_mask_hi, 0);
+		f.base = f.mask = 0;
+	}
+
+	u32 users(u32 filter) const { return filters_[filter].refs; }
+
+private:
+	struct Filter {
+		u32 refs = 0;
+		u64 base = 0;
+		u64 mask = 0;
+	};
+	void write(int filter, u32 reg, u32 value)
+	{
+		io_.write<u32>(reg + static_cast<u32>(filter) * addr_stride, value);
+	}
+
+	Io io_;
+	Report report_;
+	Filter filters_[addr_filters];
+	kcpp::s8 held_[max_counters]; // by physical counter: its filter, or -1
+};
+} // namespace pcie_tgt
+
+inline constexpr FormatAttr scf_formats[] = {
+	CSPMU_FORMAT(Config, event),
+};
+
+inline constexpr FormatAttr pcie_formats[] = {
+	CSPMU_FORMAT(Config, event),
+	CSPMU_FORMAT(PcieFilter, root_port),
+};
+
+inline constexpr FormatAttr nvlink_c2c_formats[] = {
+	CSPMU_FORMAT(Config, event),
+	CSPMU_FORMAT(NvlinkC2cFilter, port),
+};
+
+inline constexpr FormatAttr cnvlink_formats[] = {
+	CSPMU_FORMAT(Config, event),
+	CSPMU_FORMAT(CnvlinkFilter, rem_socket),
+};
+
+inline constexpr FormatAttr ucf_formats[] = {
+	CSPMU_FORMAT(Config, event),
+	CSPMU_FORMAT(ucf::Filter, src_loc_noncpu),
+	CSPMU_FORMAT(ucf::Filter, src_loc_cpu),
+	CSPMU_FORMAT(ucf::Filter, src_rem),
+	CSPMU_FORMAT(ucf::Filter, dst_loc_cmem),
+	CSPMU_FORMAT(ucf::Filter, dst_loc_gmem),
+	CSPMU_FORMAT(ucf::Filter, dst_loc_other),
+	CSPMU_FORMAT(ucf::Filter, dst_rem),
+};
+
+inline constexpr FormatAttr pcie_v2_formats[] = {
+	CSPMU_FORMAT(Config, event),
+	CSPMU_FORMAT(pcie_v2::Filter, src_rp_mask),
+	CSPMU_FORMAT(pcie_v2::Filter, src_bdf),
+	CSPMU_FORMAT(pcie_v2::Filter, src_bdf_en),
+	CSPMU_FORMAT(pcie_v2::Filter2, dst_loc_cmem),
+	CSPMU_FORMAT(pcie_v2::Filter2, dst_loc_gmem),
+	CSPMU_FORMAT(pcie_v2::Filter2, dst_loc_pcie_p2p),
+	CSPMU_FORMAT(pcie_v2::Filter2, dst_loc_pcie_cxl),
+	CSPMU_FORMAT(pcie_v2::Filter2, dst_rem),
+};
+
+inline constexpr FormatAttr pcie_tgt_formats[] = {
+	CSPMU_FORMAT(pcie_tgt::Config, event),
+	CSPMU_FORMAT(pcie_tgt::Config, dst_rp_mask),
+	CSPMU_FORMAT(pcie_tgt::Config, dst_addr_en),
+	CSPMU_FORMAT(pcie_tgt::AddrBase, dst_addr_base),
+	CSPMU_FORMAT(pcie_tgt::AddrMask, dst_addr_mask),
+};
+
+inline constexpr FormatAttr generic_formats[] = {
+	CSPMU_FORMAT(Config, event),
+	CSPMU_FORMAT(Filter, filter),
+	CSPMU_FORMAT(Filter2, filter2),
+};
+
 // --- Events -----------------------------------------------------------------
 
 // Memory-controller-like fabric PMUs: Grace PCIe, NVLink-C2C and CNVLink.
@@ -135,237 +396,12 @@ inline constexpr EventAttr pcie_v2_events[] = {
 
 // Tegra410's PCIe root complex, as a target. Its event field is three bits
 // wide, and the cycle counter counts event type 4.
-inline constexpr u64 pcie_tgt_cycles_event = 0x4;
 inline constexpr EventAttr pcie_tgt_events[] = {
 	{"rd_bytes", 0x0}, {"wr_bytes", 0x1}, {"rd_req", 0x2},
-	{"wr_req", 0x3},   {"cycles", pcie_tgt_cycles_event},
+	{"wr_req", 0x3},   {"cycles", pcie_tgt::Config::event_cycles},
 };
 
 inline constexpr EventAttr generic_events[] = {{"cycles", cycles_event}};
-
-// --- Formats ----------------------------------------------------------------
-
-inline constexpr FormatAttr scf_formats[] = {
-	{"event", "config:0-32"},
-};
-
-inline constexpr FormatAttr pcie_formats[] = {
-	{"event", "config:0-32"},
-	{"root_port", "config1:0-9"},
-};
-
-inline constexpr FormatAttr nvlink_c2c_formats[] = {
-	{"event", "config:0-32"},
-	{"port", "config1:0-1"},
-};
-
-inline constexpr FormatAttr cnvlink_formats[] = {
-	{"event", "config:0-32"},
-	{"rem_socket", "config1:0-3"},
-};
-
-inline constexpr FormatAttr ucf_formats[] = {
-	{"event", "config:0-32"},
-	{"src_loc_noncpu", "config1:0"},
-	{"src_loc_cpu", "config1:1"},
-	{"src_rem", "config1:2"},
-	{"dst_loc_cmem", "config1:8"},
-	{"dst_loc_gmem", "config1:9"},
-	{"dst_loc_other", "config1:10"},
-	{"dst_rem", "config1:11"},
-};
-
-inline constexpr FormatAttr pcie_v2_formats[] = {
-	{"event", "config:0-32"},
-	{"src_rp_mask", "config1:0-7"},
-	{"src_bdf", "config1:8-23"},
-	{"src_bdf_en", "config1:24"},
-	{"dst_loc_cmem", "config2:0"},
-	{"dst_loc_gmem", "config2:1"},
-	{"dst_loc_pcie_p2p", "config2:2"},
-	{"dst_loc_pcie_cxl", "config2:3"},
-	{"dst_rem", "config2:4"},
-};
-
-inline constexpr FormatAttr pcie_tgt_formats[] = {
-	{"event", "config:0-2"},
-	{"dst_rp_mask", "config:3-10"},
-	{"dst_addr_en", "config:11"},
-	{"dst_addr_base", "config1:0-63"},
-	{"dst_addr_mask", "config2:0-63"},
-};
-
-inline constexpr FormatAttr generic_formats[] = {
-	{"event", "config:0-32"},
-	{"filter", "config1:0-31"},
-	{"filter2", "config2:0-31"},
-};
-
-// --- Filter fields ----------------------------------------------------------
-
-// Grace: a bit per root port, NVLink-C2C port or remote socket.
-inline constexpr u32 pcie_filter_mask = 0x3ff;
-inline constexpr u32 nvlink_c2c_filter_mask = 0x3;
-inline constexpr u32 cnvlink_filter_mask = 0xf;
-inline constexpr u32 generic_filter_mask = 0xffffffff;
-
-// UCF PMEVFILTR: sources in [2:0], destinations in [11:8]. Either set left
-// empty means all of it.
-namespace ucf {
-inline constexpr u32 filter_mask = 0xfff;
-inline constexpr u32 src_shift = 0, src_all = 0x7;
-inline constexpr u32 dst_shift = 8, dst_all = 0xf;
-inline constexpr u32 filter_default = (src_all << src_shift) | (dst_all << dst_shift);
-} // namespace ucf
-
-// Tegra410 PCIe PMEVFILTR: a root-port mask in [7:0], or one requester BDF
-// in [23:8] enabled by bit 24 (the two are mutually exclusive; one BDF for
-// the whole PMU). PMEVFILT2R: a destination mask in [4:0].
-namespace pcie_v2 {
-inline constexpr u32 filter_mask = 0x1ffffff;
-inline constexpr u32 port_mask = 0xff;
-inline constexpr u32 bdf_en = u32(1) << 24;
-inline constexpr u32 bdf_val_en_shift = 8;
-inline constexpr u32 bdf_val_en_mask = 0x1ffff; // [24:8] after the shift
-inline constexpr u32 filter_default = 0xff;
-inline constexpr u32 filter2_mask = 0x1f;
-inline constexpr u32 filter2_default = 0x1f;
-
-// The BDF and its enable bit when BDF filtering is on, 0 otherwise.
-constexpr u32 bdf_val_en(u32 filter)
-{
-	return filter & bdf_en ? (filter >> bdf_val_en_shift) & bdf_val_en_mask : 0;
-}
-} // namespace pcie_v2
-
-// Tegra410 PCIe-TGT: the config word holds the event type in [2:0] and the
-// PMEVFILT2R fields above it: a destination root-port mask in config[10:3]
-// (PMEVFILT2R[7:0]) and the address-filter enable in config[11].
-namespace pcie_tgt {
-inline constexpr u64 event_type_mask = 0x7;
-inline constexpr u32 event_type_cycles = 0x4;
-inline constexpr u32 filter_shift = 3;
-inline constexpr u32 filter2_mask = 0x1ff;
-inline constexpr u32 port_mask = 0xff;
-inline constexpr u32 addr_en = u32(1) << 8;
-inline constexpr u32 filter2_default = 0xff;
-inline constexpr u64 config_addr_en = u64(addr_en) << filter_shift; // dst_addr_en, bit 11
-
-constexpr u32 filter(const EventConfig &c)
-{
-	return static_cast<u32>(c.config >> filter_shift) & filter2_mask;
-}
-
-// Address filters: eight base/mask pairs in a second register frame (the
-// first memory resource of the PMU's ACPI device), each a control word then
-// base and mask, low words first, 20 bytes apart. PMEVFILT2R[15:8] selects
-// the filters a counter applies.
-inline constexpr u32 addr_filters = 8;
-inline constexpr u32 addr_stride = 20;
-inline constexpr u32 addr_ctrl = 0xd38;
-inline constexpr u32 addr_base_lo = 0xd3c;
-inline constexpr u32 addr_base_hi = 0xd40;
-inline constexpr u32 addr_mask_lo = 0xd44;
-inline constexpr u32 addr_mask_hi = 0xd48;
-inline constexpr u64 addr_frame_size = addr_mask_hi + (addr_filters - 1) * addr_stride + 4;
-inline constexpr u32 filter2_addr_shift = 8;
-
-// The address filters of one PMU and the counters using them. Counters
-// that filter on the same range share a filter. start() and stop() of one
-// PMU run on its CPU in perf's context, one at a time; event_init only
-// asks whether a filter could be had (find()), which may change by start.
-class AddressFilters {
-public:
-	using Io = Pmu::Io;
-	// Called when a counter starts and every filter holds another range.
-	using Report = void (*)(const Pmu &, u64 base, u64 mask);
-
-	AddressFilters(volatile void *frame, Report report) : io_(frame), report_(report)
-	{
-		for (kcpp::s8 &f : held_)
-			f = -1;
-	}
-	AddressFilters(const AddressFilters &) = delete;
-	AddressFilters &operator=(const AddressFilters &) = delete;
-
-	// The filter a range would use: one already programmed with it, else
-	// a free one; -ENOSPC when all hold other ranges.
-	int find(u64 base, u64 mask) const
-	{
-		int free = -ENOSPC;
-		for (u32 i = 0; i < addr_filters; i++) {
-			u32 refs = __atomic_load_n(&filters_[i].refs, __ATOMIC_RELAXED);
-			if (refs && filters_[i].base == base && filters_[i].mask == mask)
-				return static_cast<int>(i);
-			if (!refs && free < 0)
-				free = static_cast<int>(i);
-		}
-		return free;
-	}
-
-	// Counter `physical` filters on [base, mask]: the filter it now holds
-	// (programmed when it was free), or -ENOSPC.
-	int get(const Pmu &pmu, u32 physical, u64 base, u64 mask)
-	{
-		int i = find(base, mask);
-		if (i < 0) {
-			report_(pmu, base, mask);
-			return i;
-		}
-		Filter &f = filters_[i];
-		if (!f.refs) {
-			f.base = base;
-			f.mask = mask;
-			write(i, addr_base_lo, static_cast<u32>(base));
-			write(i, addr_base_hi, static_cast<u32>(base >> 32));
-			write(i, addr_mask_lo, static_cast<u32>(mask));
-			write(i, addr_mask_hi, static_cast<u32>(mask >> 32));
-			write(i, addr_ctrl, 1);
-		}
-		__atomic_store_n(&f.refs, f.refs + 1, __ATOMIC_RELAXED);
-		held_[physical] = static_cast<kcpp::s8>(i);
-		return i;
-	}
-
-	// Counter `physical` stops: its filter, if it had one, loses a user;
-	// the last one disables and clears it.
-	void put(u32 physical)
-	{
-		int i = held_[physical];
-		if (i < 0)
-			return;
-		held_[physical] = -1;
-		Filter &f = filters_[i];
-		__atomic_store_n(&f.refs, f.refs - 1, __ATOMIC_RELAXED);
-		if (f.refs)
-			return;
-		write(i, addr_ctrl, 0);
-		write(i, addr_base_lo, 0);
-		write(i, addr_base_hi, 0);
-		write(i, addr_mask_lo, 0);
-		write(i, addr_mask_hi, 0);
-		f.base = f.mask = 0;
-	}
-
-	u32 users(u32 filter) const { return filters_[filter].refs; }
-
-private:
-	struct Filter {
-		u32 refs = 0;
-		u64 base = 0;
-		u64 mask = 0;
-	};
-	void write(int filter, u32 reg, u32 value)
-	{
-		io_.write<u32>(reg + static_cast<u32>(filter) * addr_stride, value);
-	}
-
-	Io io_;
-	Report report_;
-	Filter filters_[addr_filters];
-	kcpp::s8 held_[max_counters]; // by physical counter: its filter, or -1
-};
-} // namespace pcie_tgt
 
 // --- Variants ---------------------------------------------------------------
 
@@ -419,11 +455,12 @@ inline u32 event_filter2(const Variant &v, const Slot &s) { return nv_filter2(v,
 // UCF: sources and destinations default to "all" independently.
 constexpr u32 ucf_filter_value(const Variant &v, const EventConfig &c)
 {
-	u32 f = nv_filter(v, c);
-	u32 src = (f >> ucf::src_shift) & ucf::src_all;
-	u32 dst = (f >> ucf::dst_shift) & ucf::dst_all;
-	return ((src ? src : ucf::src_all) << ucf::src_shift) |
-	       ((dst ? dst : ucf::dst_all) << ucf::dst_shift);
+	using F = ucf::Filter;
+	auto f = F::FromValue(nv_filter(v, c));
+	return F::Get()
+		.set_src(f.src() ? f.src() : F::src_field::max)
+		.set_dst(f.dst() ? f.dst() : F::dst_field::max)
+		.reg_value();
 }
 
 inline u32 ucf_filter(const Variant &v, const Slot &s) { return ucf_filter_value(v, s.config); }
@@ -502,7 +539,7 @@ inline int pcie_v2_validate_event(const Pmu &pmu, const Slot &event, const Slot 
 	u32 filter = pcie_v2_filter_value(v, event.config, event.leader);
 	u32 bdf = pcie_v2::bdf_val_en(filter);
 	u32 lead_bdf = pcie_v2::bdf_val_en(pcie_v2_leader_filter(v, event.leader));
-	if ((filter & pcie_v2::port_mask) && bdf)
+	if (pcie_v2::Filter::FromValue(filter).src_rp_mask() && bdf)
 		return -EINVAL;
 	if (bdf != lead_bdf)
 		return -EINVAL;
@@ -515,19 +552,19 @@ inline int pcie_v2_validate_event(const Pmu &pmu, const Slot &event, const Slot 
 // Tegra410 PCIe-TGT.
 inline u32 pcie_tgt_event_type(const Pmu &, const EventConfig &c)
 {
-	return static_cast<u32>(c.config & pcie_tgt::event_type_mask);
+	return static_cast<u32>(pcie_tgt::Config::FromValue(c.config).event());
 }
 
 inline bool pcie_tgt_is_cycle_event(const Pmu &pmu, const EventConfig &c)
 {
-	return pcie_tgt_event_type(pmu, c) == pcie_tgt::event_type_cycles;
+	return pcie_tgt_event_type(pmu, c) == pcie_tgt::Config::event_cycles;
 }
 
 // Address filtering needs the PMU's address-filter frame: without one (no
 // ACPI device memory resource, or a devicetree PMU) dst_addr_en is refused.
 inline int pcie_tgt_validate_event(const Pmu &pmu, const Slot &event, const Slot *)
 {
-	if (!(event.config.config & pcie_tgt::config_addr_en))
+	if (!pcie_tgt::Config::FromValue(event.config.config).dst_addr_en())
 		return 0;
 	const auto *filters = pmu.backend_state<pcie_tgt::AddressFilters>();
 	if (!filters)
@@ -540,13 +577,17 @@ inline int pcie_tgt_validate_event(const Pmu &pmu, const Slot &event, const Slot
 // none can be had the counter counts nothing rather than everything.
 inline void pcie_tgt_set_ev_filter(Pmu &pmu, Counter ctr, const Slot &slot)
 {
-	u32 f = pcie_tgt::filter(slot.config);
-	u32 value = f & pcie_tgt::port_mask;
-	if (f & pcie_tgt::addr_en) {
+	auto c = pcie_tgt::Config::FromValue(slot.config.config);
+	u32 value = static_cast<u32>(c.dst_rp_mask());
+	if (c.dst_addr_en()) {
 		auto *filters = pmu.backend_state<pcie_tgt::AddressFilters>();
 		int i = filters ? filters->get(pmu, ctr.physical, slot.config.config1, slot.config.config2)
 				: -EOPNOTSUPP;
-		value = i < 0 ? 0 : value | (u32(1) << (pcie_tgt::filter2_addr_shift + i));
+		value = i < 0 ? 0
+			      : pcie_tgt::Filter2::Get()
+					.set_dst_rp_mask(value)
+					.set_addr_filter(u32(1) << i)
+					.reg_value();
 	} else if (!value) {
 		value = pcie_tgt::filter2_default;
 	}
@@ -595,8 +636,8 @@ inline constexpr Variant variants[] = {
 		.prodid = 0x10300000,
 		.name = "nvidia_pcie_pmu_",
 		.naming = Naming::socket,
-		.filter_mask = pcie_filter_mask,
-		.filter_default = pcie_filter_mask,
+		.filter_mask = PcieFilter::field_bits(),
+		.filter_default = PcieFilter::field_bits(),
 		.filter = event_filter,
 		.ops = make_ops(mcf_events, pcie_formats),
 	},
@@ -604,8 +645,8 @@ inline constexpr Variant variants[] = {
 		.prodid = 0x10400000,
 		.name = "nvidia_nvlink_c2c1_pmu_",
 		.naming = Naming::socket,
-		.filter_mask = nvlink_c2c_filter_mask,
-		.filter_default = nvlink_c2c_filter_mask,
+		.filter_mask = NvlinkC2cFilter::field_bits(),
+		.filter_default = NvlinkC2cFilter::field_bits(),
 		.filter = event_filter,
 		.ops = make_ops(mcf_events, nvlink_c2c_formats),
 	},
@@ -613,8 +654,8 @@ inline constexpr Variant variants[] = {
 		.prodid = 0x10500000,
 		.name = "nvidia_nvlink_c2c0_pmu_",
 		.naming = Naming::socket,
-		.filter_mask = nvlink_c2c_filter_mask,
-		.filter_default = nvlink_c2c_filter_mask,
+		.filter_mask = NvlinkC2cFilter::field_bits(),
+		.filter_default = NvlinkC2cFilter::field_bits(),
 		.filter = event_filter,
 		.ops = make_ops(mcf_events, nvlink_c2c_formats),
 	},
@@ -622,8 +663,8 @@ inline constexpr Variant variants[] = {
 		.prodid = 0x10600000,
 		.name = "nvidia_cnvlink_pmu_",
 		.naming = Naming::socket,
-		.filter_mask = cnvlink_filter_mask,
-		.filter_default = cnvlink_filter_mask,
+		.filter_mask = CnvlinkFilter::field_bits(),
+		.filter_default = CnvlinkFilter::field_bits(),
 		.filter = event_filter,
 		.ops = make_ops(mcf_events, cnvlink_formats),
 	},
@@ -641,7 +682,7 @@ inline constexpr Variant variants[] = {
 		.prodid = 0x2cf20000,
 		.name = "nvidia_ucf_pmu_",
 		.naming = Naming::socket,
-		.filter_mask = ucf::filter_mask,
+		.filter_mask = ucf::Filter::field_bits(),
 		.filter_default = ucf::filter_default,
 		.filter = ucf_filter,
 		.ops = make_ops(ucf_events, ucf_formats),
@@ -651,10 +692,10 @@ inline constexpr Variant variants[] = {
 		.prodid = 0x10301000,
 		.name = "nvidia_pcie_pmu_",
 		.naming = Naming::socket_inst,
-		.filter_mask = pcie_v2::filter_mask,
-		.filter_default = pcie_v2::filter_default,
-		.filter2_mask = pcie_v2::filter2_mask,
-		.filter2_default = pcie_v2::filter2_default,
+		.filter_mask = pcie_v2::Filter::field_bits(),
+		.filter_default = pcie_v2::Filter::src_rp_mask_mask,
+		.filter2_mask = pcie_v2::Filter2::field_bits(),
+		.filter2_default = pcie_v2::Filter2::field_bits(),
 		.filter = pcie_v2_filter,
 		.filter2 = event_filter2,
 		.ops = make_ops(pcie_v2_events, pcie_v2_formats,
@@ -671,8 +712,6 @@ inline constexpr Variant variants[] = {
 		.naming = Naming::socket_inst,
 		.filter_mask = 0,
 		.filter_default = 0,
-		.filter2_mask = pcie_tgt::filter2_mask,
-		.filter2_default = pcie_tgt::filter2_default,
 		.filter = nullptr,
 		.ops = make_ops(pcie_tgt_events, pcie_tgt_formats,
 				{
@@ -689,10 +728,10 @@ inline constexpr Variant variants[] = {
 		.prodid_mask = 0,
 		.name = "nvidia_uncore_pmu_",
 		.naming = Naming::generic,
-		.filter_mask = generic_filter_mask,
-		.filter_default = generic_filter_mask,
-		.filter2_mask = generic_filter_mask,
-		.filter2_default = generic_filter_mask,
+		.filter_mask = Filter::field_bits(),
+		.filter_default = Filter::field_bits(),
+		.filter2_mask = Filter2::field_bits(),
+		.filter2_default = Filter2::field_bits(),
 		.filter = event_filter,
 		.filter2 = event_filter2,
 		.ops = make_ops(generic_events, generic_formats),

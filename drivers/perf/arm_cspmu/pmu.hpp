@@ -7,6 +7,7 @@
 
 #include "arch.hpp"
 #include <kcpp/mmio.hpp>
+#include <kcpp/perf_format.hpp>
 
 struct acpi_device;
 struct kcpp_device;
@@ -33,6 +34,15 @@ struct FormatAttr {
 	const char *spec;
 };
 
+// The format of FIELD, declared in LAYOUT, a BitLayout of the config word
+// LAYOUT::config_word: the file is named as the field, its text is the
+// field's bits.
+#define CSPMU_FORMAT(LAYOUT, FIELD)                                               \
+	::armature::cspmu::FormatAttr                                            \
+	{                                                                        \
+		#FIELD, ::kcpp::perf_format<LAYOUT::config_word, LAYOUT::FIELD##_field> \
+	}
+
 template <typename T>
 class Table {
 public:
@@ -55,10 +65,26 @@ inline constexpr u64 cycles_event = u64(1) << 32;
 
 // The baseline's sysfs: "cycles", and event and filter formats.
 inline constexpr EventAttr baseline_events[] = {{"cycles", cycles_event}};
+// The config words as the baseline reads them: the event type (the cycle
+// event past the 32-bit ones), then PMEVFILTR and PMEVFILT2R whole.
+struct Config : kcpp::BitLayout<Config, u64> {
+	static constexpr unsigned config_word = 0;
+	KCPP_FIELD(32, 0, event);
+};
+struct Filter : kcpp::BitLayout<Filter, u32> {
+	static constexpr unsigned config_word = 1;
+	KCPP_FIELD(31, 0, filter);
+};
+struct Filter2 : kcpp::BitLayout<Filter2, u32> {
+	static constexpr unsigned config_word = 2;
+	KCPP_FIELD(31, 0, filter2);
+};
+static_assert(Config::event_field::max == (cycles_event << 1) - 1);
+
 inline constexpr FormatAttr baseline_formats[] = {
-	{"event", "config:0-32"},
-	{"filter", "config1:0-31"},
-	{"filter2", "config2:0-31"},
+	CSPMU_FORMAT(Config, event),
+	CSPMU_FORMAT(Filter, filter),
+	CSPMU_FORMAT(Filter2, filter2),
 };
 
 // Bits of the config words that a PMU's formats name: the rest are reserved
