@@ -45,13 +45,13 @@ const unsigned output_sizes[] = {32, 36, 40, 42, 44, 48};
 // The descriptor for iova at level (0-3) of a 4K-granule, 4-level table.
 u64 descriptor_4k(u64 ttbr, u64 iova, unsigned level)
 {
-	u64 table = ttbr & lpae::addr_mask;
+	u64 table = ttbr & lpae::Desc::oa_mask;
 	for (unsigned l = 0;; l++) {
 		auto *ptes = static_cast<u64 *>(iopt_test::phys_to_virt(table));
 		u64 pte = ptes[(iova >> (39 - 9 * l)) & 511];
 		if (l == level)
 			return pte;
-		table = pte & lpae::addr_mask;
+		table = pte & lpae::Desc::oa_mask;
 	}
 }
 
@@ -146,8 +146,8 @@ KCPP_TEST(iopt_lpae, stage1_descriptors)
 	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x400000, 2),
 		       0x40400000ull | 1 | (2 << 2) | (1 << 6) | (2 << 8) | (1 << 10) | (1 << 11));
 	// Table descriptors: type 3, nothing else but the address.
-	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x1000, 0) & ~lpae::addr_mask, 3ull);
-	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x1000, 2) & ~lpae::addr_mask, 3ull);
+	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x1000, 0) & ~lpae::Desc::oa_mask, 3ull);
+	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x1000, 2) & ~lpae::Desc::oa_mask, 3ull);
 }
 
 KCPP_TEST(iopt_lpae, stage2_descriptors_and_concatenation)
@@ -241,8 +241,8 @@ KCPP_TEST(iopt_lpae, quirks)
 	KCPP_ASSERT_EQ(ns.error, 0);
 	KCPP_ASSERT_EQ(ns.map(0x1000, 0x1000, SZ_4K, rw), 0);
 	const u64 ttbr = ns.cfg.arm_lpae_s1_cfg.ttbr;
-	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x1000, 3) & lpae::ns, lpae::ns);
-	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x1000, 1) & lpae::nstable, lpae::nstable);
+	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x1000, 3) & lpae::Desc::ns_mask, lpae::Desc::ns_mask);
+	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x1000, 1) & lpae::Desc::nstable_mask, lpae::Desc::nstable_mask);
 
 	// Unknown to a format, or meaningless for the walker: refused.
 	Pgtable s2_ns(ARMATURE_PGTABLE_ARM_64_LPAE_S2, make_cfg(SZ_4K, 48, 48, quirk::arm_ns));
@@ -272,8 +272,8 @@ KCPP_TEST(iopt_lpae, dirty_tracking)
 	KCPP_ASSERT_EQ(t.map(0x400000, 0x400000, SZ_4K, rw, 4), 0);
 	KCPP_ASSERT_EQ(t.map(0x800000, 0x800000, SZ_4K, prot::read), 0);
 	const u64 ttbr = t.cfg.arm_lpae_s1_cfg.ttbr;
-	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x400000, 3) & (lpae::dbm | lpae::ap_rdonly), lpae::dbm);
-	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x800000, 3) & (lpae::dbm | lpae::ap_rdonly), lpae::ap_rdonly);
+	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x400000, 3) & (lpae::Desc::dbm_mask | lpae::Desc::ap_rdonly_mask), lpae::Desc::dbm_mask);
+	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x800000, 3) & (lpae::Desc::dbm_mask | lpae::Desc::ap_rdonly_mask), lpae::Desc::ap_rdonly_mask);
 
 	iommu_iotlb_gather *gather = iopt_test::new_gather();
 	iommu_dirty_bitmap *dirty = iopt_test::new_dirty_bitmap(gather);
@@ -282,14 +282,14 @@ KCPP_TEST(iopt_lpae, dirty_tracking)
 	KCPP_EXPECT_EQ(t.ops->read_and_clear_dirty(t.ops, 0, SZ_1G, dirty_no_clear, dirty), 0);
 	KCPP_EXPECT_EQ(iopt_test::gather_start(gather), 0x200000ul);
 	KCPP_EXPECT_EQ(iopt_test::gather_end(gather), 0x403ffful);
-	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x400000, 3) & lpae::ap_rdonly, 0ull);
+	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x400000, 3) & lpae::Desc::ap_rdonly_mask, 0ull);
 	// Read and clear a part: only that part becomes clean.
 	iopt_test::reset_gather(gather);
 	KCPP_EXPECT_EQ(t.ops->read_and_clear_dirty(t.ops, 0x401000, 2 * SZ_4K, 0, dirty), 0);
 	KCPP_EXPECT_EQ(iopt_test::gather_start(gather), 0x401000ul);
 	KCPP_EXPECT_EQ(iopt_test::gather_end(gather), 0x402ffful);
-	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x401000, 3) & lpae::ap_rdonly, lpae::ap_rdonly);
-	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x403000, 3) & lpae::ap_rdonly, 0ull);
+	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x401000, 3) & lpae::Desc::ap_rdonly_mask, lpae::Desc::ap_rdonly_mask);
+	KCPP_EXPECT_EQ(descriptor_4k(ttbr, 0x403000, 3) & lpae::Desc::ap_rdonly_mask, 0ull);
 	// A second read and clear of that part finds it clean.
 	iopt_test::reset_gather(gather);
 	KCPP_EXPECT_EQ(t.ops->read_and_clear_dirty(t.ops, 0x401000, 2 * SZ_4K, 0, dirty), 0);
@@ -473,8 +473,8 @@ KCPP_TEST(iopt_lpae, non_coherent_walker)
 	KCPP_ASSERT_EQ(t.map(SZ_2M, SZ_2M, SZ_4K, rw, 2), 0);
 	KCPP_EXPECT_EQ(t.phys(SZ_2M + SZ_4K), SZ_2M + SZ_4K);
 	const u64 ttbr = t.cfg.arm_lpae_s1_cfg.ttbr;
-	KCPP_EXPECT_EQ(descriptor_4k(ttbr, SZ_2M, 0) & lpae::sw_sync, lpae::sw_sync);
-	KCPP_EXPECT_EQ(descriptor_4k(ttbr, SZ_2M, 2) & lpae::sw_sync, lpae::sw_sync);
+	KCPP_EXPECT_EQ(descriptor_4k(ttbr, SZ_2M, 0) & lpae::Desc::sw_sync_mask, lpae::Desc::sw_sync_mask);
+	KCPP_EXPECT_EQ(descriptor_4k(ttbr, SZ_2M, 2) & lpae::Desc::sw_sync_mask, lpae::Desc::sw_sync_mask);
 	KCPP_EXPECT_EQ(t.unmap(SZ_2M, SZ_4K, 2), 2 * SZ_4K);
 	KCPP_EXPECT_EQ(t.phys(SZ_2M), 0u);
 }

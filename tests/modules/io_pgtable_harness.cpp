@@ -165,7 +165,7 @@ private:
 
 	bool is_table(u64 pte, unsigned lvl) const
 	{
-		return lvl < 3 && (pte & lpae::type_mask) == lpae::type_table;
+		return lvl < 3 && (pte & lpae::Desc::type_mask) == lpae::Desc::type_table;
 	}
 
 	bool level(unsigned lvl, u64 ours_pa, u64 theirs_pa, u64 base)
@@ -179,7 +179,7 @@ private:
 			u64 a = ours[i], b = theirs[i];
 			u64 iova = base + (i << shift);
 			if (is_table(a, lvl) && is_table(b, lvl)) {
-				if ((a & ~lpae::addr_mask) != (b & ~lpae::addr_mask)) {
+				if ((a & ~lpae::Desc::oa_mask) != (b & ~lpae::Desc::oa_mask)) {
 					iopt_harness_log("compare: level %u table descriptor for %#lx: ours %#lx, upstream %#lx\n",
 							 lvl, iova, a, b);
 					return false;
@@ -241,7 +241,7 @@ u64 root_of(const armature_pgtable_cfg &cfg, armature_pgtable_fmt fmt)
 	case ARMATURE_PGTABLE_ARM_64_LPAE_S2:
 		return cfg.arm_lpae_s2_cfg.vttbr;
 	case ARMATURE_PGTABLE_ARM_MALI_LPAE:
-		return cfg.arm_mali_lpae_cfg.transtab & lpae::addr_mask;
+		return cfg.arm_mali_lpae_cfg.transtab & lpae::Desc::oa_mask;
 	default:
 		return 0;
 	}

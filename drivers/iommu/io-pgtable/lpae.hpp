@@ -12,6 +12,7 @@
 #pragma once
 
 #include "pgtable.hpp"
+#include <kcpp/regs.hpp>
 
 namespace armature::iopt::lpae {
 
@@ -21,46 +22,86 @@ inline constexpr unsigned max_levels = 4;
 inline constexpr unsigned max_addr_bits = 52;
 inline constexpr unsigned s2_max_concat_pages = 16;
 
-// Descriptor bits.
-inline constexpr Pte type_mask = 3;
-inline constexpr Pte type_block = 1;
-inline constexpr Pte type_table = 3;
-inline constexpr Pte type_page = 3;
-inline constexpr Pte ns = 1ULL << 5;
-inline constexpr Pte ap_unpriv = 1ULL << 6;	// stage 1 AP[1]
-inline constexpr Pte ap_rdonly = 1ULL << 7;	// stage 1 AP[2]
-inline constexpr Pte hap_read = 1ULL << 6;	// stage 2 S2AP
-inline constexpr Pte hap_write = 2ULL << 6;
-inline constexpr Pte sh_os = 2ULL << 8;
-inline constexpr Pte sh_is = 3ULL << 8;
-inline constexpr Pte af = 1ULL << 10;
-inline constexpr Pte ng = 1ULL << 11;
-inline constexpr Pte dbm = 1ULL << 51;
-inline constexpr Pte xn = 3ULL << 53;		// UXN and PXN (XN[1:0] at stage 2)
-inline constexpr Pte sw_sync = 1ULL << 55;	// software: table pushed to a non-coherent walker
-inline constexpr Pte nstable = 1ULL << 63;
-inline constexpr Pte addr_mask = ((1ULL << 48) - 1) & ~((1ULL << 12) - 1);
-inline constexpr unsigned attrindx_shift = 2;
+// The descriptor bits the tables use: stage 1's leaf attributes, the
+// stage-2 readings of the same bits, and the table descriptor's NSTable.
+struct Desc : kcpp::BitLayout<Desc, Pte> {
+	KCPP_FIELD(1, 0, type);
+	KCPP_VALUE(type, block, 1);
+	KCPP_VALUE(type, table, 3);
+	KCPP_VALUE(type, page, 3);
+	KCPP_FIELD(4, 2, attrindx);		// MAIR's Attr<n>: see mair below
+	KCPP_VALUE(attrindx, cache, 1);
+	KCPP_VALUE(attrindx, dev, 2);
+	KCPP_BIT(5, ns);
+	KCPP_FIELD(7, 6, ap);			// AP[2:1]
+	KCPP_SUBFIELD(6, 6, ap_unpriv, ap);	// AP[1]
+	KCPP_SUBFIELD(7, 7, ap_rdonly, ap);	// AP[2]
+	KCPP_ALT_FIELD(5, 2, memattr, attrindx, ns);	// stage 2 MemAttr[3:0]
+	KCPP_VALUE(memattr, dev, 0x1);
+	KCPP_VALUE(memattr, nc, 0x5);
+	KCPP_VALUE(memattr, oiwb, 0xf);
+	KCPP_ALT_FIELD(7, 6, s2ap, ap);		// stage 2
+	KCPP_SUBFIELD(6, 6, hap_read, s2ap);
+	KCPP_SUBFIELD(7, 7, hap_write, s2ap);
+	KCPP_FIELD(9, 8, sh);
+	KCPP_VALUE(sh, os, 2);
+	KCPP_VALUE(sh, is, 3);
+	KCPP_BIT(10, af);
+	KCPP_BIT(11, ng);
+	KCPP_FIELD(47, 12, oa);			// with 64K pages, [15:12] hold OA[51:48]
+	KCPP_BIT(51, dbm);
+	KCPP_FIELD(54, 53, xn);			// PXN and UXN (XN[1:0] at stage 2)
+	KCPP_BIT(55, sw_sync);			// software: table pushed to a non-coherent walker
+	KCPP_BIT(63, nstable);			// table descriptors
+};
 
-// Stage-2 MemAttr[3:0].
-inline constexpr Pte memattr_oiwb = 0xfULL << 2;
-inline constexpr Pte memattr_nc = 0x5ULL << 2;
-inline constexpr Pte memattr_dev = 0x1ULL << 2;
+// MAIR (and Mali's MEMATTR, laid out alike): the attributes AttrIndx picks.
+struct MAIR : kcpp::BitLayout<MAIR, u64> {
+	KCPP_FIELD(7, 0, attr0);
+	KCPP_FIELD(15, 8, attr1);
+	KCPP_FIELD(23, 16, attr2);
+	KCPP_FIELD(31, 24, attr3);
+};
+static_assert(Desc::attrindx_cache == 1 && Desc::attrindx_dev == 2);
+// Normal non-cacheable, normal write-back read/write-allocate, Device-nGnRE,
+// normal inner non-cacheable outer write-back.
+inline constexpr u64 mair =
+	MAIR::Get().set_attr0(0x44).set_attr1(0xff).set_attr2(0x04).set_attr3(0xf4).reg_value();
+// Mali: implementation defined, write-allocate, implementation defined.
+inline constexpr u64 mali_memattr =
+	MAIR::Get().set_attr0(0x88).set_attr1(0x8d).set_attr2(0x88).reg_value();
 
-// MAIR indices and attributes of stage 1 (and Mali's MEMATTR).
-inline constexpr unsigned mair_idx_nc = 0, mair_idx_cache = 1, mair_idx_dev = 2,
-			  mair_idx_inc_ocache = 3;
-inline constexpr u64 mair_nc = 0x44, mair_wbrwa = 0xff, mair_device = 0x04,
-		     mair_inc_owbrwa = 0xf4;
-inline constexpr u64 mali_memattr_imp_def = 0x88, mali_memattr_write_alloc = 0x8d;
-inline constexpr u64 mali_transtab_adrmode_table = 3, mali_transtab_read_inner = 1 << 2,
-		     mali_transtab_share_outer = 1 << 4;
+// Mali's TRANSTAB attributes, in the low bits of the pgd's address.
+struct MaliTranstab : kcpp::BitLayout<MaliTranstab, u64> {
+	KCPP_FIELD(1, 0, adrmode);
+	KCPP_VALUE(adrmode, table, 3);
+	KCPP_BIT(2, read_inner);
+	KCPP_BIT(4, share_outer);
+};
 
-// TCR/VTCR field values.
-inline constexpr unsigned tcr_sh_os = 2, tcr_sh_is = 3;
-inline constexpr unsigned tcr_rgn_nc = 0, tcr_rgn_wbwa = 1;
-inline constexpr unsigned tg0_4k = 0, tg0_64k = 1, tg0_16k = 2;
-inline constexpr unsigned tg1_16k = 1, tg1_4k = 2, tg1_64k = 3;
+// TCR's (and VTCR's) fields that io-pgtable hands over, with the values it
+// gives them; VTCR's share TCR's encodings.
+struct TCR : kcpp::BitLayout<TCR, u64> {
+	KCPP_FIELD(5, 0, t0sz);
+	KCPP_FIELD(9, 8, irgn0);
+	KCPP_VALUE(irgn0, nc, 0);
+	KCPP_VALUE(irgn0, wbwa, 1);
+	KCPP_FIELD(11, 10, orgn0);
+	KCPP_VALUE(orgn0, nc, 0);
+	KCPP_VALUE(orgn0, wbwa, 1);
+	KCPP_FIELD(13, 12, sh0);
+	KCPP_VALUE(sh0, os, 2);
+	KCPP_VALUE(sh0, is, 3);
+	KCPP_FIELD(15, 14, tg0);
+	KCPP_VALUE(tg0, 4k, 0);
+	KCPP_VALUE(tg0, 64k, 1);
+	KCPP_VALUE(tg0, 16k, 2);
+	KCPP_FIELD(31, 30, tg1);
+	KCPP_VALUE(tg1, 16k, 1);
+	KCPP_VALUE(tg1, 4k, 2);
+	KCPP_VALUE(tg1, 64k, 3);
+	KCPP_FIELD(34, 32, ips);
+};
 
 constexpr bool is_stage1(armature_pgtable_fmt fmt)
 {
@@ -76,46 +117,44 @@ constexpr bool is_stage2(armature_pgtable_fmt fmt)
 constexpr Pte prot_to_attrs(armature_pgtable_fmt fmt, unsigned long quirks, int iommu_prot)
 {
 	const bool mali = fmt == ARMATURE_PGTABLE_ARM_MALI_LPAE;
-	Pte pte = 0;
+	auto pte = Desc::Get();
 
 	if (is_stage1(fmt)) {
-		pte |= ng;
+		pte.set_ng(1);
 		if (!(iommu_prot & prot::write) && (iommu_prot & prot::read))
-			pte |= ap_rdonly;
+			pte.set_ap_rdonly(1);
 		else if (quirks & quirk::arm_hd)
-			pte |= dbm;	// writable, and dirty until cleaned
+			pte.set_dbm(1);	// writable, and dirty until cleaned
 		if (!(iommu_prot & prot::priv))
-			pte |= ap_unpriv;
+			pte.set_ap_unpriv(1);
 	} else {
 		// Stage 2, and Mali: its permissions are stage-2 style.
-		if (iommu_prot & prot::read)
-			pte |= hap_read;
-		if (iommu_prot & prot::write)
-			pte |= hap_write;
+		pte.set_hap_read(iommu_prot & prot::read ? 1 : 0);
+		pte.set_hap_write(iommu_prot & prot::write ? 1 : 0);
 	}
 
 	if (is_stage2(fmt)) {
 		if (iommu_prot & prot::mmio)
-			pte |= memattr_dev;
+			pte.set_memattr(Desc::memattr_dev);
 		else if (iommu_prot & prot::cache)
-			pte |= memattr_oiwb;
+			pte.set_memattr(Desc::memattr_oiwb);
 		else
-			pte |= memattr_nc;
+			pte.set_memattr(Desc::memattr_nc);
 	} else if (iommu_prot & prot::mmio) {
-		pte |= Pte(mair_idx_dev) << attrindx_shift;
+		pte.set_attrindx(Desc::attrindx_dev);
 	} else if (iommu_prot & prot::cache) {
-		pte |= Pte(mair_idx_cache) << attrindx_shift;
+		pte.set_attrindx(Desc::attrindx_cache);
 	}
 
 	// Mali's inner shareable domain is the GPU's own: always outer.
-	pte |= (iommu_prot & prot::cache) && !mali ? sh_is : sh_os;
+	pte.set_sh((iommu_prot & prot::cache) && !mali ? Desc::sh_is : Desc::sh_os);
 	if (iommu_prot & prot::noexec)
-		pte |= xn;
+		pte.set_xn(Desc::xn_field::max);
 	if (quirks & quirk::arm_ns)
-		pte |= ns;
+		pte.set_ns(1);
 	if (!mali)
-		pte |= af;
-	return pte;
+		pte.set_af(1);
+	return pte.reg_value();
 }
 
 // Output address <-> descriptor. With the 64K granule, PA[51:48] live in
@@ -124,17 +163,17 @@ template <unsigned PgShift>
 constexpr Pte oa_to_pte(u64 pa)
 {
 	if constexpr (PgShift == 16)
-		return (pa | (pa >> (48 - 12))) & addr_mask;
+		return (pa | (pa >> (48 - 12))) & Desc::oa_mask;
 	else
-		return pa & addr_mask;
+		return pa & Desc::oa_mask;
 }
 
 template <unsigned PgShift>
 constexpr u64 pte_to_oa(Pte pte)
 {
-	u64 pa = pte & addr_mask;
+	u64 pa = pte & Desc::oa_mask;
 	if constexpr (PgShift == 16)
-		return (pa | (pa << (48 - 12))) & (addr_mask << 4);
+		return (pa | (pa << (48 - 12))) & (Desc::oa_mask << 4);
 	else
 		return pa;
 }
@@ -197,9 +236,9 @@ class Walker {
 	static constexpr bool is_leaf(Pte pte)
 	{
 		if constexpr (L == last && !Mali)
-			return (pte & type_mask) == type_page;
+			return (pte & Desc::type_mask) == Desc::type_page;
 		else
-			return (pte & type_mask) == type_block;
+			return (pte & Desc::type_mask) == Desc::type_block;
 	}
 
 	template <unsigned L>
@@ -208,13 +247,13 @@ class Walker {
 		if constexpr (L == last)
 			return false;
 		else
-			return (pte & type_mask) == type_table;
+			return (pte & Desc::type_mask) == Desc::type_table;
 	}
 
 	template <unsigned L>
 	static constexpr Pte leaf_type()
 	{
-		return L == last && !Mali ? type_page : type_block;
+		return L == last && !Mali ? Desc::type_page : Desc::type_block;
 	}
 
 	static Pte *deref(const Table &t, Pte pte) { return t.linear.virt<Pte>(pte_to_oa<PgShift>(pte)); }
@@ -230,16 +269,16 @@ class Walker {
 	// was pushed out, which SW_SYNC records for the CPUs that race with us.
 	static Pte install_table(Table &t, Pte *table, Pte *ptep, Pte curr)
 	{
-		Pte desc = oa_to_pte<PgShift>(t.linear.phys(table)) | type_table;
+		Pte desc = oa_to_pte<PgShift>(t.linear.phys(table)) | Desc::type_table;
 		if (t.iop.cfg.quirks & quirk::arm_ns)
-			desc |= nstable;
+			desc |= Desc::nstable_mask;
 		Env::dma_wmb();	// the table's contents before the descriptor
 		Pte old = pte_cmpxchg(ptep, curr, desc);
-		if (!t.noncoherent() || (old & sw_sync))
+		if (!t.noncoherent() || (old & Desc::sw_sync_mask))
 			return old;
 		Env::sync(t.iop.cfg, ptep, sizeof(Pte));
 		if (old == curr)
-			pte_store(ptep, desc | sw_sync);
+			pte_store(ptep, desc | Desc::sw_sync_mask);
 		return old;
 	}
 
@@ -261,7 +300,7 @@ class Walker {
 				pte = install_table(t, next, ptep, 0);
 				if (pte)	// another CPU installed one first
 					Env::free_table(t.iop.cfg, next, granule);
-			} else if (t.noncoherent() && !(pte & sw_sync)) {
+			} else if (t.noncoherent() && !(pte & Desc::sw_sync_mask)) {
 				Env::sync(t.iop.cfg, ptep, sizeof(Pte));
 			}
 			if (pte) {
@@ -430,10 +469,10 @@ class Walker {
 			Pte *ptep = table + i;
 			Pte pte = pte_load(ptep);
 			if (is_leaf<L>(pte)) {
-				if ((pte & (ap_rdonly | dbm)) == dbm) {
+				if ((pte & (Desc::ap_rdonly_mask | Desc::dbm_mask)) == Desc::dbm_mask) {
 					Env::record_dirty(dirty, base, size);
 					if (!(flags & dirty_no_clear))
-						pte_set_bits(ptep, ap_rdonly);
+						pte_set_bits(ptep, Desc::ap_rdonly_mask);
 				}
 			} else if constexpr (L < last) {
 				if (is_table<L>(pte))
@@ -752,25 +791,22 @@ int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 	const u64 pgd_pa = Env::virt_to_phys(t->pgd);
 	t->linear = LinearMap(t->pgd, pgd_pa);
 
-	const unsigned sh = coherent ? tcr_sh_is : tcr_sh_os;
-	const unsigned irgn = coherent ? tcr_rgn_wbwa : tcr_rgn_nc;
-	const unsigned orgn = coherent || (cfg->quirks & quirk::outer_wbwa) ? tcr_rgn_wbwa : tcr_rgn_nc;
+	const unsigned sh = coherent ? TCR::sh0_is : TCR::sh0_os;
+	const unsigned irgn = coherent ? TCR::irgn0_wbwa : TCR::irgn0_nc;
+	const unsigned orgn = coherent || (cfg->quirks & quirk::outer_wbwa) ? TCR::orgn0_wbwa : TCR::orgn0_nc;
 	if (s1) {
 		auto &tcr = cfg->arm_lpae_s1_cfg.tcr;
 		tcr.sh = sh;
 		tcr.irgn = irgn;
 		tcr.orgn = orgn;
 		switch (geo.pg_shift) {
-		case 12: tcr.tg = ttbr1 ? tg1_4k : tg0_4k; break;
-		case 14: tcr.tg = ttbr1 ? tg1_16k : tg0_16k; break;
-		case 16: tcr.tg = ttbr1 ? tg1_64k : tg0_64k; break;
+		case 12: tcr.tg = ttbr1 ? TCR::tg1_4k : TCR::tg0_4k; break;
+		case 14: tcr.tg = ttbr1 ? TCR::tg1_16k : TCR::tg0_16k; break;
+		case 16: tcr.tg = ttbr1 ? TCR::tg1_64k : TCR::tg0_64k; break;
 		}
 		tcr.ips = ps;
 		tcr.tsz = 64 - cfg->ias;
-		cfg->arm_lpae_s1_cfg.mair = mair_nc << (8 * mair_idx_nc) |
-					    mair_wbrwa << (8 * mair_idx_cache) |
-					    mair_device << (8 * mair_idx_dev) |
-					    mair_inc_owbrwa << (8 * mair_idx_inc_ocache);
+		cfg->arm_lpae_s1_cfg.mair = mair;
 		cfg->arm_lpae_s1_cfg.ttbr = pgd_pa;
 	} else if (!mali) {
 		auto &vtcr = cfg->arm_lpae_s2_cfg.vtcr;
@@ -779,21 +815,21 @@ int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 		vtcr.orgn = orgn;
 		unsigned sl = geo.start_level;
 		switch (geo.pg_shift) {
-		case 12: vtcr.tg = tg0_4k; sl++; break;	// SL0 counts from level 2 for 4K
-		case 14: vtcr.tg = tg0_16k; break;
-		case 16: vtcr.tg = tg0_64k; break;
+		case 12: vtcr.tg = TCR::tg0_4k; sl++; break;	// SL0 counts from level 2 for 4K
+		case 14: vtcr.tg = TCR::tg0_16k; break;
+		case 16: vtcr.tg = TCR::tg0_64k; break;
 		}
 		vtcr.ps = ps;
 		vtcr.tsz = 64 - cfg->ias;
 		vtcr.sl = ~sl & 3;
 		cfg->arm_lpae_s2_cfg.vttbr = pgd_pa;
 	} else {
-		cfg->arm_mali_lpae_cfg.memattr = mali_memattr_imp_def << (8 * mair_idx_nc) |
-						 mali_memattr_write_alloc << (8 * mair_idx_cache) |
-						 mali_memattr_imp_def << (8 * mair_idx_dev);
-		cfg->arm_mali_lpae_cfg.transtab = pgd_pa | mali_transtab_read_inner |
-						  mali_transtab_adrmode_table |
-						  (coherent ? mali_transtab_share_outer : 0);
+		cfg->arm_mali_lpae_cfg.memattr = mali_memattr;
+		cfg->arm_mali_lpae_cfg.transtab = pgd_pa | MaliTranstab::Get()
+								  .set_adrmode(MaliTranstab::adrmode_table)
+								  .set_read_inner(1)
+								  .set_share_outer(coherent)
+								  .reg_value();
 	}
 	// The empty pgd visible before the caller can write it to a TTBR.
 	Env::wmb();

@@ -26,6 +26,7 @@
 #pragma once
 
 #include "pgtable.hpp"
+#include <kcpp/regs.hpp>
 
 namespace armature::iopt::v7s {
 
