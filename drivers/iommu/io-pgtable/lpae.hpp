@@ -622,7 +622,7 @@ constexpr Dispatch<Env> dispatch_for_granule(unsigned start)
 }
 
 template <typename Env>
-constexpr Dispatch<Env> select(const Geometry &geo, bool mali)
+[[gnu::always_inline]] constexpr Dispatch<Env> select(const Geometry &geo, bool mali)
 {
 	if (mali)	// always four levels of 4K tables
 		return geo.pg_shift == 12 && geo.start_level == 0 ? dispatch_for<Env, 12, 0, true>()
@@ -697,16 +697,19 @@ constexpr int ps_field(unsigned oas)
 	return -1;
 }
 
-template <typename Env>
-int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
-	  armature_pgtable **out)
-{
-	const bool mali = fmt == ARMATURE_PGTABLE_ARM_MALI_LPAE;
-	const bool s1 = is_stage1(fmt);
-	const unsigned long allowed = s1 ? quirk::arm_ns | quirk::ttbr1 | quirk::outer_wbwa | quirk::arm_hd : 0;
+// The steps of alloc(), each inlined into it (always_inline): one function
+// in the module, as small as before the steps were named.
 
-	if (cfg->quirks & ~allowed) {
-		Env::report(*cfg, "quirks %#lx not supported by this format\n", cfg->quirks & ~allowed);
+// The format's limits on quirks, ias and oas; the page sizes narrowed to
+// one granule. Refusals in upstream's order.
+template <typename Env>
+[[gnu::always_inline]] inline int check_config(armature_pgtable_fmt fmt,
+					      armature_pgtable_cfg &cfg)
+{
+	const unsigned long allowed =
+		is_stage1(fmt) ? quirk::arm_ns | quirk::ttbr1 | quirk::outer_wbwa | quirk::arm_hd : 0;
+	if (cfg.quirks & ~allowed) {
+		Env::report(cfg, "quirks %#lx not supported by this format\n", cfg.quirks & ~allowed);
 		return -EINVAL;
 	}
 	unsigned max_ias = max_addr_bits, max_oas = max_addr_bits;
@@ -714,30 +717,36 @@ int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 		max_ias = 32, max_oas = 40;
 	else if (fmt == ARMATURE_PGTABLE_ARM_32_LPAE_S2)
 		max_ias = 40, max_oas = 40;
-	else if (mali)
+	else if (fmt == ARMATURE_PGTABLE_ARM_MALI_LPAE)
 		max_ias = 48, max_oas = 40;
-	if (cfg->ias > max_ias || cfg->oas > max_oas) {
-		Env::report(*cfg, "ias %u / oas %u beyond the format's %u / %u bits\n", cfg->ias,
-			    cfg->oas, max_ias, max_oas);
+	if (cfg.ias > max_ias || cfg.oas > max_oas) {
+		Env::report(cfg, "ias %u / oas %u beyond the format's %u / %u bits\n", cfg.ias,
+			    cfg.oas, max_ias, max_oas);
 		return -EINVAL;
 	}
 	if (fmt != ARMATURE_PGTABLE_ARM_64_LPAE_S1 && fmt != ARMATURE_PGTABLE_ARM_64_LPAE_S2)
-		cfg->pgsize_bitmap &= SZ_4K | SZ_2M | SZ_1G;
+		cfg.pgsize_bitmap &= SZ_4K | SZ_2M | SZ_1G;
 
-	restrict_pgsizes<Env>(*cfg);
-	if (!(cfg->pgsize_bitmap & (SZ_4K | SZ_16K | SZ_64K))) {
-		Env::report(*cfg, "no supported granule in pgsize_bitmap\n");
+	restrict_pgsizes<Env>(cfg);
+	if (!(cfg.pgsize_bitmap & (SZ_4K | SZ_16K | SZ_64K))) {
+		Env::report(cfg, "no supported granule in pgsize_bitmap\n");
 		return -EINVAL;
 	}
+	return 0;
+}
 
-	Geometry geo;
-	geo.pg_shift = std::countr_zero(static_cast<u64>(cfg->pgsize_bitmap));
+// The granule, the start level and the pgd's index bits for ias.
+template <typename Env>
+[[gnu::always_inline]] inline int geometry(armature_pgtable_fmt fmt,
+					  const armature_pgtable_cfg &cfg, Geometry &geo)
+{
+	geo.pg_shift = std::countr_zero(static_cast<u64>(cfg.pgsize_bitmap));
 	const unsigned bpl = geo.bits_per_level();
-	if (cfg->ias <= geo.pg_shift) {
-		Env::report(*cfg, "ias %u is not above the granule\n", cfg->ias);
+	if (cfg.ias <= geo.pg_shift) {
+		Env::report(cfg, "ias %u is not above the granule\n", cfg.ias);
 		return -EINVAL;
 	}
-	const unsigned va_bits = cfg->ias - geo.pg_shift;
+	const unsigned va_bits = cfg.ias - geo.pg_shift;
 	const unsigned levels = (va_bits + bpl - 1) / bpl;
 	geo.start_level = max_levels - levels;
 	geo.pgd_bits = va_bits - bpl * (levels - 1);
@@ -747,90 +756,152 @@ int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 		geo.pgd_bits += bpl;
 		geo.start_level++;
 	}
-	if (mali && geo.start_level > 0) {
+	if (fmt == ARMATURE_PGTABLE_ARM_MALI_LPAE && geo.start_level > 0) {
 		// Mali wants four levels whatever ias is: a one-entry level 0.
 		geo.start_level = 0;
 		geo.pgd_bits = 0;
 	}
+	return 0;
+}
 
-	const bool coherent = cfg->coherent_walk;
-	const bool ttbr1 = cfg->quirks & quirk::ttbr1;
-	const int ps = ps_field(cfg->oas);
-	if (s1 || is_stage2(fmt)) {
-		if (ps < 0) {
-			Env::report(*cfg, "oas %u is not an architected output size\n", cfg->oas);
-			return -EINVAL;
-		}
-		if (coherent && (cfg->quirks & quirk::outer_wbwa)) {
-			Env::report(*cfg, "OUTER_WBWA is for non-coherent walkers\n");
-			return -EINVAL;
-		}
+// Can TCR or VTCR describe the walk: an architected output size, and
+// OUTER_WBWA only for a non-coherent walker. Mali has neither register.
+template <typename Env>
+[[gnu::always_inline]] inline int check_walk(armature_pgtable_fmt fmt,
+					    const armature_pgtable_cfg &cfg)
+{
+	if (!is_stage1(fmt) && !is_stage2(fmt))
+		return 0;
+	if (ps_field(cfg.oas) < 0) {
+		Env::report(cfg, "oas %u is not an architected output size\n", cfg.oas);
+		return -EINVAL;
 	}
+	if (cfg.coherent_walk && (cfg.quirks & quirk::outer_wbwa)) {
+		Env::report(cfg, "OUTER_WBWA is for non-coherent walkers\n");
+		return -EINVAL;
+	}
+	return 0;
+}
 
-	const Dispatch<Env> d = select<Env>(geo, mali);
+// The table object of a geometry, its attributes and its empty pgd; null
+// when memory runs out.
+template <typename Env>
+[[gnu::always_inline]] inline EnvTable<Env> *
+make_table(armature_pgtable_fmt fmt, const armature_pgtable_cfg &cfg, const Geometry &geo,
+	   const Dispatch<Env> &d)
+{
+	auto *t = new_table<Env, EnvTable<Env>>();
+	if (!t)
+		return nullptr;
+	t->free_fn = d.free;
+	t->geo = geo;
+	t->pgd_index_mask = (u64(1) << geo.pgd_bits) - 1;
+	for (int p = 0; p <= prot::all; p++)
+		t->attrs[p] = prot_to_attrs(fmt, cfg.quirks, p);
+
+	t->pgd = static_cast<Pte *>(Env::alloc_table(cfg, pgd_alloc_bytes<Env>(geo), Env::gfp_kernel));
+	if (!t->pgd) {
+		delete_table<Env>(t);
+		return nullptr;
+	}
+	t->linear = LinearMap(t->pgd, Env::virt_to_phys(t->pgd));
+	return t;
+}
+
+// What TCR and VTCR say of the walker's accesses to the tables.
+struct WalkAttrs {
+	unsigned sh, irgn, orgn;
+
+	static constexpr WalkAttrs of(const armature_pgtable_cfg &cfg)
+	{
+		const bool coherent = cfg.coherent_walk;
+		const bool outer_wb = coherent || (cfg.quirks & quirk::outer_wbwa);
+		return {coherent ? unsigned(TCR::sh0_is) : unsigned(TCR::sh0_os),
+			coherent ? unsigned(TCR::irgn0_wbwa) : unsigned(TCR::irgn0_nc),
+			outer_wb ? unsigned(TCR::orgn0_wbwa) : unsigned(TCR::orgn0_nc)};
+	}
+};
+
+// The registers a stage-1, stage-2 or Mali user writes for the table.
+[[gnu::always_inline]] inline void describe_s1(armature_pgtable_cfg &cfg, const Geometry &geo,
+						u64 pgd_pa)
+{
+	const bool ttbr1 = cfg.quirks & quirk::ttbr1;
+	const WalkAttrs w = WalkAttrs::of(cfg);
+	auto &tcr = cfg.arm_lpae_s1_cfg.tcr;
+	tcr.sh = w.sh;
+	tcr.irgn = w.irgn;
+	tcr.orgn = w.orgn;
+	switch (geo.pg_shift) {
+	case 12: tcr.tg = ttbr1 ? TCR::tg1_4k : TCR::tg0_4k; break;
+	case 14: tcr.tg = ttbr1 ? TCR::tg1_16k : TCR::tg0_16k; break;
+	case 16: tcr.tg = ttbr1 ? TCR::tg1_64k : TCR::tg0_64k; break;
+	}
+	tcr.ips = ps_field(cfg.oas);
+	tcr.tsz = 64 - cfg.ias;
+	cfg.arm_lpae_s1_cfg.mair = mair;
+	cfg.arm_lpae_s1_cfg.ttbr = pgd_pa;
+}
+
+[[gnu::always_inline]] inline void describe_s2(armature_pgtable_cfg &cfg, const Geometry &geo,
+						u64 pgd_pa)
+{
+	const WalkAttrs w = WalkAttrs::of(cfg);
+	auto &vtcr = cfg.arm_lpae_s2_cfg.vtcr;
+	vtcr.sh = w.sh;
+	vtcr.irgn = w.irgn;
+	vtcr.orgn = w.orgn;
+	unsigned sl = geo.start_level;
+	switch (geo.pg_shift) {
+	case 12: vtcr.tg = TCR::tg0_4k; sl++; break;	// SL0 counts from level 2 for 4K
+	case 14: vtcr.tg = TCR::tg0_16k; break;
+	case 16: vtcr.tg = TCR::tg0_64k; break;
+	}
+	vtcr.ps = ps_field(cfg.oas);
+	vtcr.tsz = 64 - cfg.ias;
+	vtcr.sl = ~sl & 3;
+	cfg.arm_lpae_s2_cfg.vttbr = pgd_pa;
+}
+
+[[gnu::always_inline]] inline void describe_mali(armature_pgtable_cfg &cfg, u64 pgd_pa)
+{
+	cfg.arm_mali_lpae_cfg.memattr = mali_memattr;
+	cfg.arm_mali_lpae_cfg.transtab = pgd_pa | MaliTranstab::Get()
+							  .set_adrmode(MaliTranstab::adrmode_table)
+							  .set_read_inner(1)
+							  .set_share_outer(cfg.coherent_walk)
+							  .reg_value();
+}
+
+template <typename Env>
+int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
+	  armature_pgtable **out)
+{
+	Geometry geo;
+	if (int ret = check_config<Env>(fmt, *cfg))
+		return ret;
+	if (int ret = geometry<Env>(fmt, *cfg, geo))
+		return ret;
+	if (int ret = check_walk<Env>(fmt, *cfg))
+		return ret;
+
+	const Dispatch<Env> d = select<Env>(geo, fmt == ARMATURE_PGTABLE_ARM_MALI_LPAE);
 	if (!d.ops) {
 		Env::report(*cfg, "no %u-level table of %u-bit granule for ias %u\n",
 			    max_levels - geo.start_level, geo.pg_shift, cfg->ias);
 		return -EINVAL;
 	}
-
-	auto *t = new_table<Env, EnvTable<Env>>();
+	EnvTable<Env> *t = make_table<Env>(fmt, *cfg, geo, d);
 	if (!t)
 		return -ENOMEM;
-	t->free_fn = d.free;
-	t->geo = geo;
-	t->pgd_index_mask = (u64(1) << geo.pgd_bits) - 1;
-	for (int p = 0; p <= prot::all; p++)
-		t->attrs[p] = prot_to_attrs(fmt, cfg->quirks, p);
 
-	t->pgd = static_cast<Pte *>(Env::alloc_table(*cfg, pgd_alloc_bytes<Env>(geo), Env::gfp_kernel));
-	if (!t->pgd) {
-		delete_table<Env>(t);
-		return -ENOMEM;
-	}
-	const u64 pgd_pa = Env::virt_to_phys(t->pgd);
-	t->linear = LinearMap(t->pgd, pgd_pa);
-
-	const unsigned sh = coherent ? TCR::sh0_is : TCR::sh0_os;
-	const unsigned irgn = coherent ? TCR::irgn0_wbwa : TCR::irgn0_nc;
-	const unsigned orgn = coherent || (cfg->quirks & quirk::outer_wbwa) ? TCR::orgn0_wbwa : TCR::orgn0_nc;
-	if (s1) {
-		auto &tcr = cfg->arm_lpae_s1_cfg.tcr;
-		tcr.sh = sh;
-		tcr.irgn = irgn;
-		tcr.orgn = orgn;
-		switch (geo.pg_shift) {
-		case 12: tcr.tg = ttbr1 ? TCR::tg1_4k : TCR::tg0_4k; break;
-		case 14: tcr.tg = ttbr1 ? TCR::tg1_16k : TCR::tg0_16k; break;
-		case 16: tcr.tg = ttbr1 ? TCR::tg1_64k : TCR::tg0_64k; break;
-		}
-		tcr.ips = ps;
-		tcr.tsz = 64 - cfg->ias;
-		cfg->arm_lpae_s1_cfg.mair = mair;
-		cfg->arm_lpae_s1_cfg.ttbr = pgd_pa;
-	} else if (!mali) {
-		auto &vtcr = cfg->arm_lpae_s2_cfg.vtcr;
-		vtcr.sh = sh;
-		vtcr.irgn = irgn;
-		vtcr.orgn = orgn;
-		unsigned sl = geo.start_level;
-		switch (geo.pg_shift) {
-		case 12: vtcr.tg = TCR::tg0_4k; sl++; break;	// SL0 counts from level 2 for 4K
-		case 14: vtcr.tg = TCR::tg0_16k; break;
-		case 16: vtcr.tg = TCR::tg0_64k; break;
-		}
-		vtcr.ps = ps;
-		vtcr.tsz = 64 - cfg->ias;
-		vtcr.sl = ~sl & 3;
-		cfg->arm_lpae_s2_cfg.vttbr = pgd_pa;
-	} else {
-		cfg->arm_mali_lpae_cfg.memattr = mali_memattr;
-		cfg->arm_mali_lpae_cfg.transtab = pgd_pa | MaliTranstab::Get()
-								  .set_adrmode(MaliTranstab::adrmode_table)
-								  .set_read_inner(1)
-								  .set_share_outer(coherent)
-								  .reg_value();
-	}
+	const u64 pgd_pa = t->linear.phys(t->pgd);
+	if (is_stage1(fmt))
+		describe_s1(*cfg, geo, pgd_pa);
+	else if (is_stage2(fmt))
+		describe_s2(*cfg, geo, pgd_pa);
+	else
+		describe_mali(*cfg, pgd_pa);
 	// The empty pgd visible before the caller can write it to a TTBR.
 	Env::wmb();
 
