@@ -44,30 +44,84 @@ inline constexpr usize cont_entries = 16;
 inline constexpr unsigned max_addr_bits = 32;
 inline constexpr unsigned mtk_max_ias = 34, mtk_max_oas = 35;
 
-// Descriptor type, bits [1:0].
-inline constexpr Pte type_mask = 3;
-inline constexpr Pte l1_type_table = 1;
-inline constexpr Pte l1_type_section = 2;	// bit 0 would be PXN: never set
-inline constexpr Pte l2_type_large = 1;
-inline constexpr Pte l2_type_small = 2;	// bit 0 is XN
+// The descriptors, each field as B3.5.1 places it. Small pages and sections
+// order AP[1:0], TEX, AP[2], S and nG alike, 6 bits apart; large pages keep
+// the small page's AP, S and nG but move TEX and XN to [15:12]. AP[0] is
+// the access flag, AP[1] unprivileged access, AP[2] read-only.
+struct SmallPage : kcpp::BitLayout<SmallPage, Pte> {
+	KCPP_BIT(0, xn);
+	KCPP_BIT(1, type);	// 1: a small page
+	KCPP_BIT(2, b);
+	KCPP_BIT(3, c);
+	KCPP_FIELD(5, 4, ap);
+	KCPP_SUBFIELD(4, 4, ap0, ap);
+	KCPP_SUBFIELD(5, 5, ap1, ap);
+	KCPP_FIELD(8, 6, tex);
+	KCPP_BIT(9, ap2);
+	KCPP_BIT(10, s);
+	KCPP_BIT(11, ng);
+	KCPP_FIELD(31, 12, addr);
+};
 
-// Memory attributes, the same bits in every leaf.
-inline constexpr Pte attr_b = 1u << 2;
-inline constexpr Pte attr_c = 1u << 3;
+struct LargePage : kcpp::BitLayout<LargePage, Pte> {
+	KCPP_FIELD(1, 0, type);
+	KCPP_VALUE(type, large, 1);
+	KCPP_BIT(2, b);
+	KCPP_BIT(3, c);
+	KCPP_FIELD(5, 4, ap);
+	KCPP_SUBFIELD(4, 4, ap0, ap);
+	KCPP_SUBFIELD(5, 5, ap1, ap);
+	KCPP_BIT(9, ap2);
+	KCPP_BIT(10, s);
+	KCPP_BIT(11, ng);
+	KCPP_FIELD(14, 12, tex);
+	KCPP_BIT(15, xn);
+	KCPP_FIELD(31, 16, addr);
+};
 
-// Level-1 bits.
-inline constexpr Pte ns_table = 1u << 3;
-inline constexpr Pte supersection = 1u << 18;
-inline constexpr Pte ns_section = 1u << 19;	// sections and supersections
-inline constexpr Pte table_addr_mask = 0xfffffc00;
+// Level 1: a table, a section, or a supersection (a section with bit 18).
+struct L1Table : kcpp::BitLayout<L1Table, Pte> {
+	KCPP_FIELD(1, 0, type);
+	KCPP_VALUE(type, table, 1);
+	KCPP_BIT(3, ns);
+	KCPP_FIELD(31, 10, addr);
+};
+
+struct Section : kcpp::BitLayout<Section, Pte> {
+	KCPP_FIELD(1, 0, type);	// bit 0 would be PXN: never set
+	KCPP_VALUE(type, section, 2);
+	KCPP_BIT(2, b);
+	KCPP_BIT(3, c);
+	KCPP_BIT(4, xn);
+	KCPP_FIELD(11, 10, ap);
+	KCPP_SUBFIELD(10, 10, ap0, ap);
+	KCPP_SUBFIELD(11, 11, ap1, ap);
+	KCPP_FIELD(14, 12, tex);
+	KCPP_BIT(15, ap2);
+	KCPP_BIT(16, s);
+	KCPP_BIT(17, ng);
+	KCPP_BIT(18, supersection);
+	KCPP_BIT(19, ns);
+	KCPP_FIELD(31, 20, addr);
+	KCPP_SUBFIELD(31, 24, supersection_addr, addr);
+};
 
 // MediaTek's output address bits 32, 33 and 34, in descriptor bits 9, 4
-// and 5. In a page these are AP bits, which is why MTK_EXT needs NO_PERMS.
-inline constexpr Pte mtk_pa32 = 1u << 9, mtk_pa33 = 1u << 4, mtk_pa34 = 1u << 5;
+// and 5 of tables and leaves (MTK_EXT; MTK_TTBR_EXT for tables). In a page
+// these are AP bits, which is why MTK_EXT needs NO_PERMS.
+struct MtkExt : kcpp::BitLayout<MtkExt, Pte> {
+	KCPP_BIT(4, pa33);
+	KCPP_BIT(5, pa34);
+	KCPP_BIT(9, pa32);
+};
 
-// The four kinds of leaf, and where their fields sit. Small pages and
-// sections order AP[1:0], TEX, AP[2], S and nG alike, 6 bits apart; large
-// pages keep the small page's AP, S and nG but move TEX and XN to [15:12].
+// The type bits, and B and C, are the same in every descriptor (every leaf).
+inline constexpr Pte type_mask = LargePage::type_mask;
+static_assert(type_mask == L1Table::type_mask && type_mask == Section::type_mask);
+static_assert(SmallPage::b_mask == LargePage::b_mask && SmallPage::b_mask == Section::b_mask &&
+	      SmallPage::c_mask == LargePage::c_mask && SmallPage::c_mask == Section::c_mask);
+
+// The four kinds of leaf, and where their fields sit.
 enum class Leaf : u8 { small_page, large_page, section, supersection };
 inline constexpr unsigned leaf_kinds = 4;
 
@@ -85,17 +139,20 @@ struct Layout {
 	unsigned span;		// entries one leaf occupies
 };
 
+template <typename D>
+constexpr Layout layout_of(Pte type, unsigned level, unsigned span, Pte addr_mask = D::addr_mask)
+{
+	return {.type = type, .xn = D::xn_mask, .ap0 = D::ap0_mask, .ap1 = D::ap1_mask,
+		.ap2 = D::ap2_mask, .tex_shift = D::tex_field::lo, .s = D::s_mask, .ng = D::ng_mask,
+		.addr_mask = addr_mask, .level = level, .span = span};
+}
+
 inline constexpr Layout layouts[leaf_kinds] = {
-	{.type = l2_type_small, .xn = 1u << 0, .ap0 = 1u << 4, .ap1 = 1u << 5, .ap2 = 1u << 9,
-	 .tex_shift = 6, .s = 1u << 10, .ng = 1u << 11, .addr_mask = 0xfffff000, .level = 2, .span = 1},
-	{.type = l2_type_large, .xn = 1u << 15, .ap0 = 1u << 4, .ap1 = 1u << 5, .ap2 = 1u << 9,
-	 .tex_shift = 12, .s = 1u << 10, .ng = 1u << 11, .addr_mask = 0xffff0000, .level = 2,
-	 .span = cont_entries},
-	{.type = l1_type_section, .xn = 1u << 4, .ap0 = 1u << 10, .ap1 = 1u << 11, .ap2 = 1u << 15,
-	 .tex_shift = 12, .s = 1u << 16, .ng = 1u << 17, .addr_mask = 0xfff00000, .level = 1, .span = 1},
-	{.type = l1_type_section | supersection, .xn = 1u << 4, .ap0 = 1u << 10, .ap1 = 1u << 11,
-	 .ap2 = 1u << 15, .tex_shift = 12, .s = 1u << 16, .ng = 1u << 17, .addr_mask = 0xff000000,
-	 .level = 1, .span = cont_entries},
+	layout_of<SmallPage>(SmallPage::type_mask, 2, 1),
+	layout_of<LargePage>(LargePage::type_large, 2, cont_entries),
+	layout_of<Section>(Section::type_section, 1, 1),
+	layout_of<Section>(Section::type_section | Section::supersection_mask, 1, cont_entries,
+			   Section::supersection_addr_mask),
 };
 
 constexpr const Layout &layout(Leaf leaf) { return layouts[static_cast<unsigned>(leaf)]; }
@@ -116,23 +173,48 @@ inline constexpr unsigned remap_normal_wb = 7;	// TEX[0] 1, C 1, B 1
 // shareable whatever S; NS1 makes normal memory with S set shareable;
 // NOSn says inner (not outer) shareable. NMRR: IRn/ORn 1 is write-back
 // write-allocate, 0 non-cacheable.
-inline constexpr u32 prrr_tr_device = 1, prrr_tr_normal = 2;
-inline constexpr u32 prrr_ds0 = 1u << 16, prrr_ds1 = 1u << 17, prrr_ns1 = 1u << 19;
-constexpr u32 prrr_nos(unsigned n) { return 1u << (24 + n); }
-inline constexpr u32 rgn_nc = 0, rgn_wbwa = 1;
+struct PRRR : kcpp::BitLayout<PRRR, u32> {
+	KCPP_FIELD(3, 2, tr1);
+	KCPP_FIELD(9, 8, tr4);
+	KCPP_FIELD(15, 14, tr7);
+	KCPP_VALUE(tr1, device, 1);
+	KCPP_VALUE(tr4, normal, 2);
+	KCPP_VALUE(tr7, normal, 2);
+	KCPP_BIT(16, ds0);
+	KCPP_BIT(17, ds1);
+	KCPP_BIT(19, ns1);
+	KCPP_BIT(31, nos7);
+};
+struct NMRR : kcpp::BitLayout<NMRR, u32> {
+	KCPP_FIELD(15, 14, ir7);
+	KCPP_VALUE(ir7, wbwa, 1);
+	KCPP_FIELD(31, 30, or7);
+	KCPP_VALUE(or7, wbwa, 1);
+};
+static_assert(remap_device == 1 && remap_normal_nc == 4 && remap_normal_wb == 7);
 
-inline constexpr u32 prrr = prrr_tr_device << (2 * remap_device) |
-			     prrr_tr_normal << (2 * remap_normal_nc) |
-			     prrr_tr_normal << (2 * remap_normal_wb) |
-			     prrr_ds0 | prrr_ds1 | prrr_ns1 | prrr_nos(remap_normal_wb);
-inline constexpr u32 nmrr = rgn_wbwa << (2 * remap_normal_wb) |		// IR7
-			     rgn_wbwa << (16 + 2 * remap_normal_wb);	// OR7
+inline constexpr u32 prrr = PRRR::Get()
+				    .set_tr1(PRRR::tr1_device)
+				    .set_tr4(PRRR::tr4_normal)
+				    .set_tr7(PRRR::tr7_normal)
+				    .set_ds0(1)
+				    .set_ds1(1)
+				    .set_ns1(1)
+				    .set_nos7(1)
+				    .reg_value();
+inline constexpr u32 nmrr = NMRR::Get().set_ir7(NMRR::ir7_wbwa).set_or7(NMRR::or7_wbwa).reg_value();
 
 // TTBR0 (with the Multiprocessing Extensions): IRGN is split over bits 6
 // (IRGN[0]) and 0 (IRGN[1]); RGN (outer) is bits [4:3].
-inline constexpr u32 ttbr_s = 1u << 1, ttbr_nos = 1u << 5;
-constexpr u32 ttbr_irgn(u32 rgn) { return (rgn & 1) << 6 | (rgn & 2) >> 1; }
-constexpr u32 ttbr_rgn(u32 rgn) { return (rgn & 3) << 3; }
+struct TTBR0 : kcpp::BitLayout<TTBR0, u32> {
+	KCPP_BIT(0, irgn1);
+	KCPP_BIT(1, s);
+	KCPP_FIELD(4, 3, rgn);
+	KCPP_VALUE(rgn, nc, 0);
+	KCPP_VALUE(rgn, wbwa, 1);
+	KCPP_BIT(5, nos);
+	KCPP_BIT(6, irgn0);
+};
 
 // Descriptor attributes of a leaf for an IOMMU_* prot (all but the address).
 constexpr Pte prot_to_attrs(Leaf leaf, unsigned long quirks, int iommu_prot)
@@ -145,9 +227,9 @@ constexpr Pte prot_to_attrs(Leaf leaf, unsigned long quirks, int iommu_prot)
 
 	pte |= Pte(type >> 2) << l.tex_shift;
 	if (type & 2)
-		pte |= attr_c;
+		pte |= SmallPage::c_mask;
 	if (type & 1)
-		pte |= attr_b;
+		pte |= SmallPage::b_mask;
 	// NO_PERMS: the walker does not check permissions; the bits may be
 	// address bits instead (MTK_EXT).
 	if (!(quirks & quirk::no_perms)) {
@@ -160,7 +242,7 @@ constexpr Pte prot_to_attrs(Leaf leaf, unsigned long quirks, int iommu_prot)
 			pte |= l.xn;
 	}
 	if (l.level == 1 && (quirks & quirk::arm_ns))
-		pte |= ns_section;
+		pte |= Section::ns_mask;
 	return pte;
 }
 
@@ -168,22 +250,22 @@ constexpr Pte mtk_pa_bits(u64 pa)
 {
 	Pte pte = 0;
 	if (pa & (u64(1) << 32))
-		pte |= mtk_pa32;
+		pte |= MtkExt::pa32_mask;
 	if (pa & (u64(1) << 33))
-		pte |= mtk_pa33;
+		pte |= MtkExt::pa33_mask;
 	if (pa & (u64(1) << 34))
-		pte |= mtk_pa34;
+		pte |= MtkExt::pa34_mask;
 	return pte;
 }
 
 constexpr u64 mtk_pa_of(Pte pte)
 {
 	u64 pa = 0;
-	if (pte & mtk_pa32)
+	if (pte & MtkExt::pa32_mask)
 		pa |= u64(1) << 32;
-	if (pte & mtk_pa33)
+	if (pte & MtkExt::pa33_mask)
 		pa |= u64(1) << 33;
-	if (pte & mtk_pa34)
+	if (pte & MtkExt::pa34_mask)
 		pa |= u64(1) << 34;
 	return pa;
 }
@@ -204,17 +286,17 @@ constexpr u64 leaf_pa(Leaf leaf, Pte pte, bool mtk_ext)
 // A level-1 descriptor pointing to the level-2 table at pa.
 constexpr Pte table_descriptor(u64 pa, unsigned long quirks)
 {
-	Pte pte = (static_cast<Pte>(pa) & table_addr_mask) | l1_type_table;
+	Pte pte = (static_cast<Pte>(pa) & L1Table::addr_mask) | L1Table::type_table;
 	if (quirks & quirk::mtk_ttbr_ext)
 		pte |= mtk_pa_bits(pa);
 	if (quirks & quirk::arm_ns)
-		pte |= ns_table;
+		pte |= L1Table::ns_mask;
 	return pte;
 }
 
 constexpr u64 table_pa(Pte pte, bool mtk_ext)
 {
-	u64 pa = pte & table_addr_mask;
+	u64 pa = pte & L1Table::addr_mask;
 	return mtk_ext ? pa | mtk_pa_of(pte) : pa;
 }
 
@@ -224,31 +306,37 @@ constexpr u32 ttbr_value(u64 pgd_pa, unsigned long quirks, bool coherent)
 {
 	if (quirks & quirk::mtk_ext)
 		return static_cast<u32>(pgd_pa) | static_cast<u32>(pgd_pa >> 32);
-	u32 ttbr = static_cast<u32>(pgd_pa) | ttbr_s;
-	if (coherent)
-		ttbr |= ttbr_nos | ttbr_irgn(rgn_wbwa) | ttbr_rgn(rgn_wbwa);
-	else
-		ttbr |= ttbr_irgn(rgn_nc) | ttbr_rgn(rgn_nc);
-	return ttbr;
+	constexpr auto attrs = [](u32 rgn, bool nos) {
+		return TTBR0::Get()
+			.set_s(1)
+			.set_nos(nos)
+			.set_irgn0(rgn & 1)
+			.set_irgn1(rgn >> 1)
+			.set_rgn(rgn)
+			.reg_value();
+	};
+	constexpr u32 coherent_attrs = attrs(TTBR0::rgn_wbwa, true);
+	constexpr u32 noncoherent_attrs = attrs(TTBR0::rgn_nc, false);
+	return static_cast<u32>(pgd_pa) | (coherent ? coherent_attrs : noncoherent_attrs);
 }
 
-constexpr bool l1_is_table(Pte pte) { return (pte & type_mask) == l1_type_table; }
+constexpr bool l1_is_table(Pte pte) { return (pte & type_mask) == L1Table::type_table; }
 constexpr bool is_valid(Pte pte) { return pte & type_mask; }
 
 // The kind of a valid leaf found at a level.
 constexpr Leaf leaf_kind(unsigned level, Pte pte)
 {
 	if (level == 1)
-		return pte & supersection ? Leaf::supersection : Leaf::section;
-	return pte & l2_type_small ? Leaf::small_page : Leaf::large_page;
+		return pte & Section::supersection_mask ? Leaf::supersection : Leaf::section;
+	return pte & SmallPage::type_mask ? Leaf::small_page : Leaf::large_page;
 }
 
 // Is a valid entry one of the 16 of a large page or supersection?
 constexpr bool is_contiguous(unsigned level, Pte pte)
 {
 	if (level == 1)
-		return !l1_is_table(pte) && (pte & supersection);
-	return (pte & type_mask) == l2_type_large;
+		return !l1_is_table(pte) && (pte & Section::supersection_mask);
+	return (pte & type_mask) == LargePage::type_large;
 }
 
 // A page table. Standard layout: the core's armature_pgtable comes first,
