@@ -6,7 +6,9 @@
  * its SPE interrupt, registered level-triggered and active high. QEMU's
  * MADT has no SPE interrupt, so an ACPI boot gets no such device; this
  * module adds it with the GSI of a module parameter (PPI 5, GSI 21, by
- * default), so arm_spe_pmu's ACPI probe path runs in the guest.
+ * default), for arm_spe_pmu's ACPI probe path, and its twin named
+ * "armature,spe-sim", which only arm_spe_sim (the driver on the simulated
+ * SPE) binds, so that the same path runs to a working PMU in the guest.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,12 +21,12 @@ static uint gsi = 21;
 module_param(gsi, uint, 0444);
 MODULE_PARM_DESC(gsi, "the SPE interrupt's GSI, a PPI (default 21: PPI 5)");
 
-static struct platform_device *pdev;
+static struct platform_device *pdev, *sim_pdev;
 
 static int __init fixture_init(void)
 {
 	struct resource res = { .flags = IORESOURCE_IRQ };
-	int irq;
+	int irq, ret;
 
 	/* Without ACPI there is no GSI to register (the call would oops). */
 	if (acpi_disabled) {
@@ -39,14 +41,26 @@ static int __init fixture_init(void)
 	res.start = res.end = irq;
 	pdev = platform_device_register_simple(ARMV8_SPE_PDEV_NAME, PLATFORM_DEVID_NONE, &res, 1);
 	if (IS_ERR(pdev)) {
-		acpi_unregister_gsi(gsi);
-		return PTR_ERR(pdev);
+		ret = PTR_ERR(pdev);
+		goto unregister_gsi;
+	}
+	sim_pdev = platform_device_register_simple("armature,spe-sim", PLATFORM_DEVID_NONE, &res, 1);
+	if (IS_ERR(sim_pdev)) {
+		ret = PTR_ERR(sim_pdev);
+		goto unregister_pdev;
 	}
 	return 0;
+
+unregister_pdev:
+	platform_device_unregister(pdev);
+unregister_gsi:
+	acpi_unregister_gsi(gsi);
+	return ret;
 }
 
 static void __exit fixture_exit(void)
 {
+	platform_device_unregister(sim_pdev);
 	platform_device_unregister(pdev);
 	acpi_unregister_gsi(gsi);
 }

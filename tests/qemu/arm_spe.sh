@@ -1,14 +1,18 @@
-# arm_spe_pmu in the guest, on the SPE node tools/qemu/spe-fixture adds to
-# the devicetree. QEMU has no SPE: without simulate=1 the driver must refuse
-# the node; with it, perf profiles through the simulated SPE, and perf's own
-# decoder reads what the driver handed over.
+# arm_spe_pmu and arm_spe_sim in the guest, on the SPE nodes
+# tools/qemu/spe-fixture adds to the devicetree. QEMU has no SPE: the
+# shipped arm_spe_pmu must refuse the hardware's node and leave the
+# simulated one alone; arm_spe_sim, the same driver on the simulated SPE,
+# binds only its own node, and perf profiles through it, with perf's own
+# decoder reading what the driver handed over.
 . ./lib.sh
 
 suite arm_spe
 
 devices=/sys/bus/event_source/devices
 spe=$devices/arm_spe_0
-params=/sys/module/arm_spe_pmu/parameters
+hw_node=/sys/bus/platform/devices/spe-pmu
+sim_node=/sys/bus/platform/devices/spe-sim
+params=/sys/module/arm_spe_sim/parameters
 bin=/armature/bin
 export PATH=$bin:$PATH
 
@@ -32,26 +36,53 @@ largest_size() {
 	spe_decode "$1" | sed -n "s/.*PERF_RECORD_$2 .*size: \([0-9a-fx]*\).*/\1/p" |
 		while read -r n; do echo $((n)); done | sort -n | tail -1
 }
+# modules_for MODALIAS: the modules modprobe loads for a device, from
+# depmod's modules.alias (busybox's modprobe cannot resolve an alias)
+modules_for() {
+	while read -r _ pattern module; do
+		case "$1" in $pattern) echo "$module" ;; esac
+	done </lib/modules/$KVER/modules.alias | sort -u | paste -sd' '
+}
+# driver_of NODE: the driver bound to a platform device, or "none"
+driver_of() { if [ -e "$1/driver" ]; then basename "$(readlink -f "$1/driver")"; else echo none; fi; }
 
-# --- No SPE and no simulator: the node is refused ---
-before=$(log_count 'arm_spe_pmu')
+# --- The two modules' aliases: modprobe never loads one for the other ---
+expect_eq "the hardware's node resolves to arm_spe_pmu only" arm_spe_pmu \
+	"$(modules_for "$(cat $hw_node/modalias)")"
+expect_eq "the simulated node resolves to arm_spe_sim only" arm_spe_sim \
+	"$(modules_for "$(cat $sim_node/modalias)")"
+expect_eq "ACPI's arm,spe-v1 device resolves to arm_spe_pmu only" arm_spe_pmu \
+	"$(modules_for 'platform:arm,spe-v1')"
+expect_eq "and its arm_spe_sim twin to arm_spe_sim only" arm_spe_sim \
+	"$(modules_for 'platform:armature,spe-sim')"
+
+# --- The shipped module: no simulator in it, and no SPE here ---
+ko=/lib/modules/$KVER/updates/armature/arm_spe_pmu.ko
+expect_eq "arm_spe_pmu has no module parameters (upstream has none)" "" "$(modinfo -F parm $ko)"
+# The simulator's sysfs file would be a name in the module's strings.
+expect_fail "arm_spe_pmu names no simulated file" grep -aq simulated $ko
+before=$(log_count 'arm_spe_pmu spe-pmu')
 check "modprobe arm_spe_pmu on a CPU without SPE" modprobe arm_spe_pmu
 expect_fail "no arm_spe PMU without SPE" test -e $spe
-check "the log says the CPU has no SPE" sh -c "dmesg | grep 'arm_spe_pmu' | tail -n +$((before + 1)) | grep -qi 'PMSVer'"
+check "the log says the CPU has no SPE" sh -c "dmesg | grep 'arm_spe_pmu spe-pmu' | tail -n +$((before + 1)) | grep -qi 'PMSVer'"
+expect_eq "arm_spe_pmu leaves the simulated node alone" none "$(driver_of $sim_node)"
+expect_fail "arm_spe_pmu has no parameters in sysfs" test -e /sys/module/arm_spe_pmu/parameters
 check "rmmod arm_spe_pmu" rmmod arm_spe_pmu
 
 # --- PMBIDR_EL1.P: a higher exception level owns the buffer ---
-before=$(log_count 'arm_spe_pmu')
-check "modprobe arm_spe_pmu simulate=1 sim_pmbidr=0x10 (P set)" \
-	modprobe arm_spe_pmu simulate=1 sim_pmbidr=0x10
+before=$(log_count 'arm_spe_sim')
+check "modprobe arm_spe_sim pmbidr=0x10 (P set)" modprobe arm_spe_sim pmbidr=0x10
 expect_fail "no arm_spe PMU when a higher EL owns the buffer" test -e $spe
-check "the log says a higher EL owns the buffer" sh -c "dmesg | grep 'arm_spe_pmu' | tail -n +$((before + 1)) | grep -q 'owned by higher exception level'"
-check "rmmod arm_spe_pmu" rmmod arm_spe_pmu
+check "the log says a higher EL owns the buffer" sh -c "dmesg | grep 'arm_spe_sim' | tail -n +$((before + 1)) | grep -q 'owned by higher exception level'"
+check "rmmod arm_spe_sim" rmmod arm_spe_sim
 
 # --- The simulated SPE ---
-check "modprobe arm_spe_pmu simulate=1" modprobe arm_spe_pmu simulate=1
+check "modprobe arm_spe_sim" modprobe arm_spe_sim
 check "arm_spe_0 is registered" wait_for_pmus arm_spe_0
-expect_eq "sysfs says it is simulated" 1 "$(cat $spe/simulated 2>&1)"
+expect_eq "arm_spe_sim binds its own node only" "arm_spe_sim none" \
+	"$(driver_of $sim_node) $(driver_of $hw_node)"
+check "arm_spe_0 is the simulated node's" sh -c "readlink -f $spe | grep -q '/spe-sim/'"
+expect_fail "no simulated file: the PMU's files are upstream's" test -e $spe/simulated
 check "the log says it is a simulated test model" sh -c "dmesg | grep -q 'simulated SPE, a test model'"
 expect_eq "cpumask: every CPU" "$(cat /sys/devices/system/cpu/possible)" "$(cat $spe/cpumask)"
 sysfs() { (cd $spe/$1 && for f in *; do echo "$f=$(cat $f)"; done) | paste -sd' '; }
@@ -97,7 +128,7 @@ expect_eq "discard mode (SPEv1p2) opens and runs" ok "$(perf_open config=0x80000
 
 # --- perf record, report, script ---
 # stat NAME: one of the driver's debugfs counters (summed over CPUs)
-spe_stat() { sed -n "s/^$1 //p" /sys/kernel/debug/arm_spe_pmu/arm_spe_0; }
+spe_stat() { sed -n "s/^$1 //p" /sys/kernel/debug/arm_spe_sim/arm_spe_0; }
 written=$(spe_stat sim_records)
 check "perf record -e arm_spe// -- workload" \
 	perf record -q -e arm_spe// -o /tmp/spe.data -- sh -c "$spe_workload"
@@ -149,7 +180,7 @@ expect_eq "what was kept decodes" 0 "$(bad_packets /tmp/small.data)"
 fault_case() { # KIND LOG_PATTERN
 	local before after
 	before=$(log_count "$2")
-	echo "$1" >$params/sim_inject
+	echo "$1" >$params/inject
 	perf record -q -e arm_spe// -o /tmp/fault.data -- sh -c "$spe_workload" >/dev/null 2>&1
 	after=$(log_count "$2")
 	expect_eq "$1: reported once" 1 $((after - before))
@@ -159,18 +190,18 @@ fault_case() { # KIND LOG_PATTERN
 }
 fault_case stage1_fault 'stage 1 fault'
 fault_case unknown_code 'unknown PMBSR_EL1 exception class'
-echo data_loss >$params/sim_inject
+echo data_loss >$params/inject
 check "data_loss: perf record" perf record -q -e arm_spe// -o /tmp/loss.data -- sh -c "$spe_workload"
 check "data_loss: the session ends TRUNCATED and PARTIAL" has_aux_flag /tmp/loss.data 5
 # A collision is reported with the next buffer-full event: a small area,
 # and perf with its workload on one CPU, whose model takes the injection
 # (a CPU the workload leaves soon may never fill its area).
-echo collision >$params/sim_inject
+echo collision >$params/inject
 check "collision: perf record" \
 	taskset -c 1 perf record -q -e arm_spe// -m ,16K -o /tmp/coll.data -- sh -c "$spe_workload"
 check "collision: a session end says COLLISION" has_aux_flag /tmp/coll.data 8
 expect_eq "an unknown injection is refused" 1 \
-	"$(echo bogus >$params/sim_inject 2>/dev/null; echo $?)"
+	"$(echo bogus >$params/inject 2>/dev/null; echo $?)"
 
 # --- an unprivileged user ---
 echo 2 >/proc/sys/kernel/perf_event_paranoid
@@ -195,7 +226,7 @@ expect_eq "no undecodable packet across hotplug" 0 "$(bad_packets /tmp/hotplug.d
 # more than the 4 MiB area (a reset pointer would make it ~2^47 bytes).
 check "no session end larger than the AUX area" test "$(largest_size /tmp/hotplug.data AUX)" -le 4194304
 
-check "rmmod arm_spe_pmu" rmmod arm_spe_pmu
+check "rmmod arm_spe_sim" rmmod arm_spe_sim
 expect_fail "arm_spe_0 is gone" test -e $spe
 
 # --- spe_acpi_fixture is for ACPI boots: on a devicetree boot it refuses to load ---

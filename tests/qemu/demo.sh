@@ -1,17 +1,17 @@
 # The demo: load armature's modules with modprobe, show them loaded, and
 # show what perf sees. Not a test: it prints for a person to read. The
 # CoreSight PMUs are the RAM-backed ones of tools/qemu/cspmu-fixture; QEMU
-# has no SPE, so arm_spe_pmu profiles through its simulated SPE.
+# has no SPE, so arm_spe_pmu finds none, and arm_spe_sim (a test module: the
+# same driver on a simulated SPE) profiles instead.
 dir=/lib/modules/$(uname -r)/updates/armature
 products=$(ls "$dir" | sed -n 's/\.ko$//p' |
 	grep -v -e '_test$' -e '_harness$' -e '_fixture$' -e '^kcpp_test_' -e '^kcpp_kunit$' \
-	-e '^nvidia_cspmu$' -e '^ampere_cspmu$' \
-	-e '^arm_spe_pmu$')
+	-e '^nvidia_cspmu$' -e '^ampere_cspmu$' -e '^arm_spe_sim$')
 devices=/sys/bus/event_source/devices
 echo
 echo "== armature on $(uname -r): modprobe $(echo $products)"
 for m in $products; do modprobe -v "$m"; done
-modprobe -v arm_spe_pmu simulate=1
+modprobe -v arm_spe_sim
 # arm_cspmu probes after modprobe returns, and loads the vendor backends.
 for i in $(seq 100); do [ -e $devices/ampere_mcu_pmu_0 ] && [ -e $devices/arm_cspmu_0 ] && break; sleep 0.05; done
 echo
@@ -35,7 +35,7 @@ echo
 echo "== perf stat -e cycles,task-clock -- ls /"
 perf stat -e cycles,task-clock -- ls / 2>&1
 echo
-echo "== perf record -e arm_spe// (the simulated SPE: $(cat $devices/arm_spe_0/simulated 2>&1))"
+echo "== perf record -e arm_spe// (arm_spe_0 of $(basename "$(readlink -f $devices/arm_spe_0/../driver)"): the simulated SPE)"
 perf record -q -e arm_spe// -o /tmp/spe.data -- sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done' 2>&1
 echo "== perf report --stdio (first lines)"
 perf report -i /tmp/spe.data --stdio 2>&1 | grep -v '^$' | head -24

@@ -1,41 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * arm_spe_pmu: the kernel objects of an SPE PMU, the platform driver and
- * the simulator's per-CPU timers; every decision is in pmu.cpp.
+ * arm_spe: the kernel objects of an SPE PMU and the platform driver; every
+ * decision is in driver.hpp. Shared by both builds of the driver: the
+ * devices a module binds and its metadata are in its module.c, and
+ * KBUILD_MODNAME names the driver, its PPI and its debugfs directory.
  */
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
-#include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irq_work.h>
+#include <linux/mod_devicetable.h>
 #include <linux/module.h>
-#include <linux/of.h>
 #include <linux/perf_event.h>
-#include <linux/perf/arm_pmu.h>
 #include <linux/platform_device.h>
-#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
-#include <asm/irq_regs.h>
 #include <asm/mmu.h>
 #include <kcpp/glue.h>
 
 #include "spe.h"
 
-#define DRVNAME "arm_spe_pmu"
-/* How often a simulated CPU's model catches up with the time it ran. */
-#define SIM_TICK_NS (1 * NSEC_PER_MSEC)
-
 struct armature_spe_cpu {
 	struct perf_output_handle handle;
 	struct armature_spe *spe;
-	struct hrtimer sim_timer;
-	u64 sim_last_ns;
-	unsigned int cpu; /* whose model the timer runs */
 	struct armature_spe_counters counters;
 };
 
@@ -55,7 +46,6 @@ struct armature_spe {
 	struct attribute_group format_group;
 	const struct attribute_group *groups[4];
 	struct dentry *stats_file;
-	u64 sim_word; /* what the simulated kernel loads and stores access */
 };
 
 static_assert(ARMATURE_SPE_HES_STOPPED == PERF_HES_STOPPED);
@@ -65,33 +55,13 @@ static_assert(ARMATURE_SPE_EF_RELOAD == PERF_EF_RELOAD);
 static_assert(ARMATURE_SPE_EF_UPDATE == PERF_EF_UPDATE);
 static_assert(ARMATURE_SPE_AUX_FLAG_TRUNCATED == PERF_AUX_FLAG_TRUNCATED);
 
+/* The devices the module binds: its module.c's. */
+extern const struct platform_device_id armature_spe_platform_ids[];
+extern const struct of_device_id armature_spe_of_ids[];
+
 static enum cpuhp_state spe_cpuhp_state;
-/* /sys/kernel/debug/arm_spe_pmu/: a stats file per PMU. */
+/* /sys/kernel/debug/<module>/: a stats file per PMU. */
 static struct dentry *spe_debugfs;
-
-static struct armature_spe_sim_params sim_params;
-module_param_named(simulate, sim_params.simulate, bool, 0444);
-MODULE_PARM_DESC(simulate, "Profile with a simulated SPE (a test model for machines without SPE)");
-module_param_named(sim_pmsver, sim_params.pmsver, uint, 0444);
-MODULE_PARM_DESC(sim_pmsver, "Simulated ID_AA64DFR0_EL1.PMSVer (0: 3, SPEv1p2)");
-module_param_named(sim_pmbidr, sim_params.pmbidr, ullong, 0444);
-MODULE_PARM_DESC(sim_pmbidr, "Simulated PMBIDR_EL1 (0: byte alignment)");
-module_param_named(sim_pmsidr, sim_params.pmsidr, ullong, 0444);
-MODULE_PARM_DESC(sim_pmsidr, "Simulated PMSIDR_EL1 (0: filters, 64-byte records, interval 4096)");
-module_param_named(sim_ops_per_us, sim_params.ops_per_us, uint, 0444);
-MODULE_PARM_DESC(sim_ops_per_us, "Operations a simulated CPU executes per microsecond (0: 100)");
-
-static int spe_sim_inject_set(const char *value, const struct kernel_param *kp)
-{
-	return armature_spe_sim_inject(value);
-}
-
-static const struct kernel_param_ops spe_sim_inject_ops = {
-	.set = spe_sim_inject_set,
-};
-module_param_cb(sim_inject, &spe_sim_inject_ops, NULL, 0200);
-MODULE_PARM_DESC(sim_inject,
-		 "Simulated fault at the next record: stage1_fault, unknown_code, data_loss, collision");
 
 static struct armature_spe *to_spe(struct pmu *pmu)
 {
@@ -363,46 +333,6 @@ void armature_spe_irq_work_run(void)
 	irq_work_run();
 }
 
-/* The simulator */
-
-static enum hrtimer_restart spe_sim_timer(struct hrtimer *timer)
-{
-	struct armature_spe_cpu *cpu = container_of(timer, struct armature_spe_cpu, sim_timer);
-	struct pt_regs *regs = get_irq_regs();
-	struct armature_spe_sim_context ctx = {
-		.timer_cpu = cpu->cpu,
-		.now_ns = ktime_get_ns(),
-		.last_tick_ns = &cpu->sim_last_ns,
-		.interrupted = regs != NULL,
-		.pid = task_pid_nr(current),
-		.data_va = (unsigned long)&cpu->spe->sim_word,
-		.data_pa = virt_to_phys(&cpu->spe->sim_word),
-	};
-
-	if (regs) {
-		ctx.pc = instruction_pointer(regs);
-		ctx.sp = user_stack_pointer(regs);
-		ctx.user = user_mode(regs);
-	}
-	if (!armature_spe_sim_tick_local(cpu->spe, &ctx))
-		return HRTIMER_NORESTART;
-	hrtimer_forward_now(timer, ns_to_ktime(SIM_TICK_NS));
-	return HRTIMER_RESTART;
-}
-
-bool armature_spe_sim_timer_pending_local(struct armature_spe *s)
-{
-	return hrtimer_active(&this_cpu_ptr(s->cpus)->sim_timer);
-}
-
-void armature_spe_sim_timer_start_local(struct armature_spe *s)
-{
-	struct armature_spe_cpu *cpu = this_cpu_ptr(s->cpus);
-
-	cpu->sim_last_ns = ktime_get_ns();
-	hrtimer_start(&cpu->sim_timer, ns_to_ktime(SIM_TICK_NS), HRTIMER_MODE_REL_PINNED_HARD);
-}
-
 /* Hotplug */
 
 static int spe_cpu_startup(unsigned int cpu, struct hlist_node *node)
@@ -413,11 +343,7 @@ static int spe_cpu_startup(unsigned int cpu, struct hlist_node *node)
 
 static int spe_cpu_teardown(unsigned int cpu, struct hlist_node *node)
 {
-	struct armature_spe *s = hlist_entry(node, struct armature_spe, cpuhp_node);
-
-	armature_spe_cpu_stopping(s, cpu);
-	/* Runs on the CPU going down: its timer must not migrate. */
-	hrtimer_cancel(&this_cpu_ptr(s->cpus)->sim_timer);
+	armature_spe_cpu_stopping(hlist_entry(node, struct armature_spe, cpuhp_node), cpu);
 	return 0;
 }
 
@@ -492,38 +418,23 @@ static ssize_t cpumask_show(struct device *dev, struct device_attribute *attr, c
 }
 static DEVICE_ATTR_RO(cpumask);
 
-static ssize_t simulated_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "1\n");
-}
-static DEVICE_ATTR_RO(simulated);
-
-static umode_t spe_pmu_attr_is_visible(struct kobject *kobj, struct attribute *attr, int i)
-{
-	return armature_spe_attr_visible(dev_to_spe(kobj_to_dev(kobj)), i) ? attr->mode : 0;
-}
-
 static struct attribute *spe_pmu_attrs[] = {
 	&dev_attr_cpumask.attr,
-	&dev_attr_simulated.attr,
 	NULL,
 };
 
 static const struct attribute_group spe_pmu_group = {
 	.attrs = spe_pmu_attrs,
-	.is_visible = spe_pmu_attr_is_visible,
 };
+
+void armature_spe_stat(struct seq_file *m, const char *name, u64 value)
+{
+	seq_printf(m, "%s %llu\n", name, value);
+}
 
 static int spe_stats_show(struct seq_file *m, void *unused)
 {
-	struct armature_spe_stats st;
-
-	armature_spe_read_stats(m->private, &st);
-	seq_printf(m, "irqs %llu\npad_bytes %llu\ntruncated %llu\n"
-		   "sim_samples %llu\nsim_records %llu\nsim_record_bytes %llu\n"
-		   "sim_align_bytes %llu\nsim_lost %llu\n",
-		   st.driver.irqs, st.driver.pad_bytes, st.driver.truncated, st.samples,
-		   st.records, st.record_bytes, st.align_bytes, st.lost);
+	armature_spe_show_stats(m->private, m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(spe_stats);
@@ -536,14 +447,8 @@ static void spe_init_cpus(struct armature_spe *s)
 {
 	unsigned int cpu;
 
-	for_each_possible_cpu(cpu) {
-		struct armature_spe_cpu *c = per_cpu_ptr(s->cpus, cpu);
-
-		c->spe = s;
-		c->cpu = cpu;
-		hrtimer_init(&c->sim_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
-		c->sim_timer.function = spe_sim_timer;
-	}
+	for_each_possible_cpu(cpu)
+		per_cpu_ptr(s->cpus, cpu)->spe = s;
 }
 
 int armature_spe_register(struct armature_spe *s)
@@ -580,7 +485,7 @@ int armature_spe_register(struct armature_spe *s)
 		.setup_aux = spe_setup_aux,
 		.free_aux = armature_spe_free_aux,
 	};
-	ret = request_percpu_irq(s->irq, spe_irq, DRVNAME, s->cpus);
+	ret = request_percpu_irq(s->irq, spe_irq, KBUILD_MODNAME, s->cpus);
 	if (ret) {
 		dev_err(s->dev, "cannot request PPI %d: %d\n", s->irq, ret);
 		return ret;
@@ -601,22 +506,11 @@ free_irq:
 	return ret;
 }
 
-/* Teardown cancelled the timers of online CPUs; one a CPU re-armed on its
- * way down may still be queued elsewhere. */
-static void spe_cancel_sim_timers(struct armature_spe *s)
-{
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu)
-		hrtimer_cancel(&per_cpu_ptr(s->cpus, cpu)->sim_timer);
-}
-
 void armature_spe_unregister(struct armature_spe *s)
 {
 	debugfs_remove(s->stats_file);
 	perf_pmu_unregister(&s->pmu);
 	cpuhp_state_remove_instance(spe_cpuhp_state, &s->cpuhp_node);
-	spe_cancel_sim_timers(s);
 	free_percpu_irq(s->irq, s->cpus);
 }
 
@@ -644,7 +538,7 @@ void armature_spe_err_ratelimited(const char *fmt, ...)
 
 	va_start(args, fmt);
 	vaf.va = &args;
-	pr_err_ratelimited("%pV", &vaf);
+	pr_err_ratelimited(KBUILD_MODNAME ": %pV", &vaf);
 	va_end(args);
 }
 
@@ -671,7 +565,7 @@ static int spe_probe(struct platform_device *pdev)
 		return ret;
 	spe_init_cpus(s);
 	platform_set_drvdata(pdev, &s->pmu);
-	return armature_spe_probe(s, &sim_params);
+	return armature_spe_probe(s);
 }
 
 static void spe_remove(struct platform_device *pdev)
@@ -679,28 +573,16 @@ static void spe_remove(struct platform_device *pdev)
 	armature_spe_remove(dev_to_spe(&pdev->dev));
 }
 
-static const struct platform_device_id spe_ids[] = {
-	{ ARMV8_SPE_PDEV_NAME, 0 },
-	{ },
-};
-MODULE_DEVICE_TABLE(platform, spe_ids);
-
-static const struct of_device_id spe_of_match[] = {
-	{ .compatible = "arm,statistical-profiling-extension-v1" },
-	{ },
-};
-MODULE_DEVICE_TABLE(of, spe_of_match);
-
 static struct platform_driver spe_driver = {
 	.driver = {
-		.name = DRVNAME,
-		.of_match_table = spe_of_match,
+		.name = KBUILD_MODNAME,
+		.of_match_table = armature_spe_of_ids,
 		/* A PMU in use cannot be unbound under perf's feet. */
 		.suppress_bind_attrs = true,
 	},
 	.probe = spe_probe,
 	.remove_new = spe_remove,
-	.id_table = spe_ids,
+	.id_table = armature_spe_platform_ids,
 };
 
 static int spe_init(void)
@@ -711,7 +593,7 @@ static int spe_init(void)
 	if (ret < 0)
 		return ret;
 	spe_cpuhp_state = ret;
-	spe_debugfs = debugfs_create_dir(DRVNAME, NULL);
+	spe_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	ret = platform_driver_register(&spe_driver);
 	if (ret) {
 		debugfs_remove(spe_debugfs);
@@ -728,6 +610,3 @@ static void spe_exit(void)
 }
 
 KCPP_MODULE_INIT_EXIT(spe_init, spe_exit);
-MODULE_DESCRIPTION("armature: Arm Statistical Profiling Extension perf PMU");
-MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(KCPP);

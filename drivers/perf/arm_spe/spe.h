@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * arm_spe_pmu: the boundary between the C++ driver (pmu.cpp) and the C glue
- * (glue.c). C++ makes every decision; C owns the kernel objects (struct
- * armature_spe: the perf PMU, the per-CPU output handles, the PPI, the
- * hotplug node, sysfs, the simulator's per-CPU timers) and gives access to
+ * arm_spe: the boundary between the C++ driver (driver.hpp, built by pmu.cpp
+ * and sim/pmu.cpp) and the C glue (glue.c). C++ makes every decision; C owns
+ * the kernel objects (struct armature_spe: the perf PMU, the per-CPU output
+ * handles, the PPI, the hotplug node, sysfs, debugfs) and gives access to
  * them through these functions. Functions named *_local act on the calling
- * CPU, which must not change under them (IRQs or preemption off).
+ * CPU, which must not change under them (IRQs or preemption off). The
+ * simulated build adds sim/sim.h.
  */
 #ifndef ARMATURE_SPE_H
 #define ARMATURE_SPE_H
@@ -19,6 +20,7 @@ extern "C" {
 struct armature_spe;
 struct page;
 struct perf_event;
+struct seq_file;
 
 /* perf's values, as C++ cannot see them (checked against the kernel's in C). */
 enum {
@@ -30,14 +32,6 @@ enum {
 	ARMATURE_SPE_AUX_FLAG_TRUNCATED = 0x01,
 };
 
-/* Module parameters of the simulated SPE (all zero unless simulate=1). */
-struct armature_spe_sim_params {
-	bool simulate;
-	unsigned int pmsver;
-	__u64 pmbidr, pmsidr;
-	unsigned int ops_per_us;
-};
-
 /* What the driver did on one CPU, counted by that CPU (IRQs off) and read
  * by any (debugfs), hence single-copy atomic accesses on both sides. */
 struct armature_spe_counters {
@@ -46,20 +40,9 @@ struct armature_spe_counters {
 	__u64 truncated; /* sessions refused for want of room: TRUNCATED */
 };
 
-/* A PMU's activity since probe, summed over its CPUs. */
-struct armature_spe_stats {
-	struct armature_spe_counters driver;
-	/* The simulated SPE's own counts; zero on hardware. */
-	__u64 samples;      /* operations the interval selected */
-	__u64 records;      /* records written to the buffer */
-	__u64 record_bytes; /* their bytes, without alignment padding */
-	__u64 align_bytes;  /* the padding after records up to PMBIDR.Align */
-	__u64 lost;         /* records not (completely) written */
-};
+/* --- C++ (entry.hpp), called by the glue --- */
 
-/* --- C++ (pmu.cpp), called by the glue --- */
-
-int armature_spe_probe(struct armature_spe *s, const struct armature_spe_sim_params *sim);
+int armature_spe_probe(struct armature_spe *s);
 void armature_spe_remove(struct armature_spe *s);
 /* On each supported CPU, as it comes up and before it goes down. */
 void armature_spe_cpu_starting(struct armature_spe *s, unsigned int cpu);
@@ -79,26 +62,8 @@ bool armature_spe_handle_irq_local(struct armature_spe *s);
 /* sysfs: the caps/ files' values and which format/ files exist. */
 __u64 armature_spe_cap(struct armature_spe *s, unsigned int index);
 bool armature_spe_format_visible(struct armature_spe *s, unsigned int index);
-/* The PMU's own files: 0 cpumask, 1 simulated. */
-bool armature_spe_attr_visible(struct armature_spe *s, unsigned int index);
-void armature_spe_read_stats(struct armature_spe *s, struct armature_spe_stats *stats);
-
-/* The simulator's per-CPU clock: run the model for the time since its last
- * tick, with the interrupted context; false when the timer is to stop. */
-struct armature_spe_sim_context {
-	unsigned int timer_cpu; /* the CPU whose model the timer runs */
-	__u64 now_ns;
-	__u64 *last_tick_ns;    /* the timer's; the model ran up to it */
-	bool interrupted;       /* pc, sp and user are the interrupted context */
-	__u64 pc, sp;
-	bool user;
-	__u32 pid;
-	__u64 data_va, data_pa; /* a kernel word of this CPU's, and where it is */
-};
-bool armature_spe_sim_tick_local(struct armature_spe *s,
-				 const struct armature_spe_sim_context *ctx);
-/* sim_inject parameter: parses and queues a fault for the next record. */
-int armature_spe_sim_inject(const char *what);
+/* debugfs: the PMU's stats file, through armature_spe_stat(). */
+void armature_spe_show_stats(struct armature_spe *s, struct seq_file *m);
 
 /* --- C (glue.c), called by C++ --- */
 
@@ -169,22 +134,20 @@ void armature_spe_aux_set_head_local(struct armature_spe *s, __u64 head);
 void armature_spe_aux_end_local(struct armature_spe *s, __u64 size);
 void armature_spe_irq_work_run(void);
 
-/* This CPU's simulator timer: queued or running; started now, one tick
- * from now (the tick's time counted from now). */
-bool armature_spe_sim_timer_pending_local(struct armature_spe *s);
-void armature_spe_sim_timer_start_local(struct armature_spe *s);
-
 /* sysfs and the log. */
 int armature_spe_alloc_attrs(struct armature_spe *s, unsigned int caps, unsigned int formats);
 void armature_spe_set_cap_attr(struct armature_spe *s, unsigned int i, const char *name, bool hex);
 void armature_spe_set_format_attr(struct armature_spe *s, unsigned int i, const char *name,
 				  const char *spec);
+/* One "name value" line of a stats file. */
+void armature_spe_stat(struct seq_file *m, const char *name, __u64 value);
 __attribute__((format(printf, 2, 3)))
 void armature_spe_err(struct armature_spe *s, const char *fmt, ...);
 __attribute__((format(printf, 2, 3)))
 void armature_spe_warn(struct armature_spe *s, const char *fmt, ...);
 __attribute__((format(printf, 2, 3)))
 void armature_spe_info(struct armature_spe *s, const char *fmt, ...);
+/* Prefixed with the module's name. */
 __attribute__((format(printf, 1, 2)))
 void armature_spe_err_ratelimited(const char *fmt, ...);
 

@@ -1,4 +1,5 @@
-# The SPE bench (make bench): perf record through the simulated SPE into AUX
+# The SPE bench (make bench): perf record through the simulated SPE
+# (arm_spe_sim, the driver of arm_spe_pmu on the simulator) into AUX
 # buffers of 2 to 1024 pages. Per size, from the driver's debugfs counters
 # before and after the run: buffer-management interrupts per MiB of records,
 # padding (the driver's, to end windows early or align them, plus the
@@ -8,7 +9,7 @@
 
 suite arm_spe_bench
 
-stats=/sys/kernel/debug/arm_spe_pmu/arm_spe_0
+stats=/sys/kernel/debug/arm_spe_sim/arm_spe_0
 # About 2 s of guest time under -icount: some 7 MiB of records.
 workload='i=0; while [ $i -lt 150000 ]; do i=$((i + 1)); done'
 
@@ -26,8 +27,7 @@ figures() {
 	}' "$1" "$2"
 }
 
-check "modprobe arm_spe_pmu simulate=1 sim_ops_per_us=250" \
-	modprobe arm_spe_pmu simulate=1 sim_ops_per_us=250
+check "modprobe arm_spe_sim ops_per_us=250" modprobe arm_spe_sim ops_per_us=250
 check "arm_spe_0 is registered" wait_for_pmus arm_spe_0
 check "its debugfs stats are there" test -r $stats
 
@@ -46,6 +46,6 @@ for pages in 2 4 8 16 32 64 128 256 512 1024; do
 	fi
 	rm -f /tmp/bench.data
 done
-check "rmmod arm_spe_pmu" rmmod arm_spe_pmu
+check "rmmod arm_spe_sim" rmmod arm_spe_sim
 
 end_suite
