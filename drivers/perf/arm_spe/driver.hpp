@@ -44,6 +44,23 @@ namespace {
 constexpr unsigned flag_kernel_asked = 1u << 0;
 constexpr unsigned flag_kernel_allowed = 1u << 1;
 
+// perf_allow_kernel() as program() calls it: asked at open, the answer
+// recorded in *record; at start, the answer recorded in flags. One type for
+// both, so that program() is built once.
+struct KernelRights {
+	unsigned *record;
+	unsigned flags;
+
+	int operator()() const
+	{
+		if (!record)
+			return flags & flag_kernel_allowed ? 0 : -EACCES;
+		const int ret = armature_spe_allow_kernel();
+		*record |= flag_kernel_asked | (ret ? 0 : flag_kernel_allowed);
+		return ret;
+	}
+};
+
 // The mapped AUX area of an event.
 struct Buffer {
 	u8 *base;
@@ -158,11 +175,8 @@ public:
 		if (info.cpu >= 0 && !armature_spe_cpu_supported(s_, info.cpu))
 			return -ENOENT;
 		unsigned flags = 0;
-		auto programming = program(caps_, attr(info), armature_spe_pid_in_contextidr(), [&] {
-			const int ret = armature_spe_allow_kernel();
-			flags |= flag_kernel_asked | (ret ? 0 : flag_kernel_allowed);
-			return ret;
-		});
+		auto programming = program(caps_, attr(info), armature_spe_pid_in_contextidr(),
+					   KernelRights{&flags, 0});
 		if (!programming)
 			return programming.code();
 		armature_spe_event_set_flags(event, flags);
@@ -369,10 +383,8 @@ private:
 	// event_init accepted this event: the same rules give the same values.
 	Programming programming(perf_event *event, const armature_spe_event_info &info) const
 	{
-		const unsigned flags = armature_spe_event_flags(event);
-		auto p = program(caps_, attr(info), armature_spe_pid_in_contextidr(), [flags] {
-			return flags & flag_kernel_allowed ? 0 : -EACCES;
-		});
+		auto p = program(caps_, attr(info), armature_spe_pid_in_contextidr(),
+				 KernelRights{nullptr, armature_spe_event_flags(event)});
 		return p ? p.value() : Programming{};
 	}
 
