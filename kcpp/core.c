@@ -10,6 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <asm/mmu.h>
 
 #include <kcpp/abi.h>
 
@@ -163,6 +164,12 @@ void kcpp_writeq_relaxed(u64 value, volatile void *addr)
 	writeq_relaxed(value, (volatile void __iomem *)addr);
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_writeq_relaxed, KCPP);
+
+bool kcpp_arm64_kernel_unmapped_at_el0(void)
+{
+	return arm64_kernel_unmapped_at_el0();
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_arm64_kernel_unmapped_at_el0, KCPP);
 
 MODULE_DESCRIPTION("armature: C helpers for freestanding C++ modules");
 MODULE_LICENSE("GPL");

@@ -9,6 +9,9 @@
 #include <linux/cpumask.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
+#include <linux/irq.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/platform_device.h>
@@ -150,6 +153,77 @@ int kcpp_device_request_irq(struct kcpp_device *kdev, int irq, unsigned long fla
 	return devm_request_irq(kdev->dev, irq, kcpp_irq_handler, flags, dev_name(kdev->dev), i);
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_device_request_irq, KCPP);
+
+struct kcpp_percpu_irq {
+	bool (*handler)(void *data);
+	void *data;
+	int irq;
+	struct kcpp_irq __percpu *cpus;
+};
+
+static irqreturn_t kcpp_percpu_irq_handler(int irq, void *arg)
+{
+	struct kcpp_irq *i = arg;
+
+	lockdep_assert_irqs_disabled();
+	return IRQ_RETVAL(i->handler(i->data));
+}
+
+static void kcpp_percpu_irq_free(void *arg)
+{
+	struct kcpp_percpu_irq *p = arg;
+
+	free_percpu_irq(p->irq, p->cpus);
+	free_percpu(p->cpus);
+}
+
+int kcpp_device_request_percpu_irq(struct kcpp_device *kdev, int irq, const char *name,
+				   bool (*handler)(void *data), void *data)
+{
+	struct kcpp_percpu_irq *p = devm_kzalloc(kdev->dev, sizeof(*p), GFP_KERNEL);
+	unsigned int cpu;
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	p->irq = irq;
+	p->cpus = alloc_percpu(struct kcpp_irq);
+	if (!p->cpus)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		*per_cpu_ptr(p->cpus, cpu) = (struct kcpp_irq){ handler, data };
+	ret = request_percpu_irq(irq, kcpp_percpu_irq_handler, name, p->cpus);
+	if (ret) {
+		free_percpu(p->cpus);
+		return ret;
+	}
+	return devm_add_action_or_reset(kdev->dev, kcpp_percpu_irq_free, p);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_device_request_percpu_irq, KCPP);
+
+bool kcpp_irq_is_percpu(int irq)
+{
+	return irq_is_percpu(irq);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_irq_is_percpu, KCPP);
+
+int kcpp_irq_percpu_cpus(int irq, struct cpumask *cpus)
+{
+	return irq_get_percpu_devid_partition(irq, cpus);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_irq_percpu_cpus, KCPP);
+
+void kcpp_enable_percpu_irq_local(int irq)
+{
+	enable_percpu_irq(irq, IRQ_TYPE_NONE);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_enable_percpu_irq_local, KCPP);
+
+void kcpp_disable_percpu_irq_local(int irq)
+{
+	disable_percpu_irq(irq);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_disable_percpu_irq_local, KCPP);
 
 int kcpp_irq_set_affinity(int irq, const struct cpumask *mask)
 {
@@ -311,6 +385,51 @@ int kcpp_cpu_to_node(unsigned int cpu)
 	return cpu_to_node(cpu);
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_cpu_to_node, KCPP);
+
+unsigned int kcpp_nr_cpu_ids(void)
+{
+	return nr_cpu_ids;
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_nr_cpu_ids, KCPP);
+
+unsigned int kcpp_this_cpu(void)
+{
+	return smp_processor_id();
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_this_cpu, KCPP);
+
+int kcpp_call_on_any_cpu(const struct cpumask *mask, void (*fn)(void *arg), void *arg)
+{
+	return smp_call_function_any(mask, fn, arg, 1);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_call_on_any_cpu, KCPP);
+
+static void kcpp_percpu_free(void *percpu)
+{
+	free_percpu((void __force __percpu *)percpu);
+}
+
+void *kcpp_device_alloc_percpu(struct kcpp_device *kdev, unsigned long size, unsigned long align)
+{
+	void *percpu = (void __force *)__alloc_percpu(size, align);
+
+	if (!percpu || devm_add_action_or_reset(kdev->dev, kcpp_percpu_free, percpu))
+		return NULL;
+	return percpu;
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_device_alloc_percpu, KCPP);
+
+void *kcpp_per_cpu_ptr(void *percpu, unsigned int cpu)
+{
+	return per_cpu_ptr((void __force __percpu *)percpu, cpu);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_per_cpu_ptr, KCPP);
+
+void *kcpp_this_cpu_ptr(void *percpu)
+{
+	return this_cpu_ptr((void __force __percpu *)percpu);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_this_cpu_ptr, KCPP);
 
 void kcpp_cpumask_set(struct cpumask *mask, unsigned int cpu)
 {

@@ -7,6 +7,7 @@
 #include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <kcpp/memory.h>
 
@@ -35,6 +36,24 @@ u64 kcpp_virt_to_phys(const void *addr)
 	return virt_to_phys(addr);
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_virt_to_phys, KCPP);
+
+struct page *kcpp_virt_to_page(const void *addr)
+{
+	return virt_to_page(addr);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_virt_to_page, KCPP);
+
+void *kcpp_vmap(struct page **pages, unsigned int nr_pages)
+{
+	return vmap(pages, nr_pages, VM_MAP, PAGE_KERNEL);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_vmap, KCPP);
+
+void kcpp_vunmap(const void *addr)
+{
+	vunmap(addr);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_vunmap, KCPP);
 
 struct kmem_cache *kcpp_kmem_cache_create(const char *name, unsigned int size,
 					  unsigned int align, unsigned long flags)

@@ -4,7 +4,9 @@
  * trampoline to the driver's C++ operation.
  */
 #include <linux/device.h>
+#include <linux/irq_work.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 #include <linux/perf_event.h>
 
 #include <kcpp/device.h>
@@ -89,6 +91,19 @@ void kcpp_pmu_disable(struct pmu *pmu)
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_pmu_disable, KCPP);
 
+int kcpp_pmu_check_period(struct perf_event *event, u64 period)
+{
+	return KCPP_PMU_CALL(event, check_period, period);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_pmu_check_period, KCPP);
+
+void *kcpp_pmu_setup_aux(struct perf_event *event, void **pages, int nr_pages, bool snapshot)
+{
+	might_sleep();
+	return KCPP_PMU_CALL(event, setup_aux, pages, nr_pages, snapshot);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_pmu_setup_aux, KCPP);
+
 struct kcpp_pmu *kcpp_pmu_alloc(struct kcpp_device *kdev, const struct kcpp_pmu_type *type,
 				void *drv)
 {
@@ -119,6 +134,9 @@ int kcpp_pmu_register(struct kcpp_pmu *p, struct module *owner, const char *name
 		.read = cb->read,
 		.pmu_enable = cb->pmu_enable,
 		.pmu_disable = cb->pmu_disable,
+		.check_period = cb->check_period,
+		.setup_aux = cb->setup_aux,
+		.free_aux = cb->free_aux,
 	};
 	return perf_pmu_register(&p->pmu, name, -1);
 }
@@ -151,3 +169,102 @@ struct perf_event *kcpp_perf_event_next_sibling(struct perf_event *leader, struc
 	       list_entry(next, struct perf_event, sibling_list);
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_perf_event_next_sibling, KCPP);
+
+int kcpp_perf_allow_kernel(void)
+{
+	return perf_allow_kernel();
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_perf_allow_kernel, KCPP);
+
+void kcpp_irq_work_run(void)
+{
+	irq_work_run();
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_irq_work_run, KCPP);
+
+/* AUX output handles */
+
+struct kcpp_aux_handles {
+	struct perf_output_handle __percpu *handle;
+};
+
+static void kcpp_aux_handles_free(void *handle)
+{
+	free_percpu((struct perf_output_handle __percpu *)handle);
+}
+
+struct kcpp_aux_handles *kcpp_aux_handles_alloc(struct kcpp_device *kdev)
+{
+	struct kcpp_aux_handles *h = kcpp_device_zalloc(kdev, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->handle = alloc_percpu(struct perf_output_handle);
+	if (!h->handle ||
+	    kcpp_device_add_action(kdev, kcpp_aux_handles_free, (void __force *)h->handle))
+		return NULL;
+	return h;
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_aux_handles_alloc, KCPP);
+
+static struct perf_output_handle *kcpp_aux_local(struct kcpp_aux_handles *h)
+{
+	return this_cpu_ptr(h->handle);
+}
+
+void *kcpp_aux_begin_local(struct kcpp_aux_handles *h, struct perf_event *event)
+{
+	return perf_aux_output_begin(kcpp_aux_local(h), event);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_aux_begin_local, KCPP);
+
+void *kcpp_aux_active_local(struct kcpp_aux_handles *h)
+{
+	return perf_get_aux(kcpp_aux_local(h));
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_aux_active_local, KCPP);
+
+struct perf_event *kcpp_aux_event_local(struct kcpp_aux_handles *h)
+{
+	struct perf_output_handle *handle = kcpp_aux_local(h);
+
+	return perf_get_aux(handle) ? handle->event : NULL;
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_aux_event_local, KCPP);
+
+void kcpp_aux_state_local(struct kcpp_aux_handles *h, struct kcpp_aux_state *state)
+{
+	struct perf_output_handle *handle = kcpp_aux_local(h);
+
+	*state = (struct kcpp_aux_state){
+		.head = handle->head,
+		.size = handle->size,
+		.wakeup = handle->wakeup,
+		.aux_flags = handle->aux_flags,
+	};
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_aux_state_local, KCPP);
+
+void kcpp_aux_skip_local(struct kcpp_aux_handles *h, u64 len)
+{
+	perf_aux_output_skip(kcpp_aux_local(h), len);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_aux_skip_local, KCPP);
+
+void kcpp_aux_flag_local(struct kcpp_aux_handles *h, u64 flags)
+{
+	perf_aux_output_flag(kcpp_aux_local(h), flags);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_aux_flag_local, KCPP);
+
+void kcpp_aux_set_head_local(struct kcpp_aux_handles *h, u64 head)
+{
+	kcpp_aux_local(h)->head = head;
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_aux_set_head_local, KCPP);
+
+void kcpp_aux_end_local(struct kcpp_aux_handles *h, u64 size)
+{
+	perf_aux_output_end(kcpp_aux_local(h), size);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_aux_end_local, KCPP);

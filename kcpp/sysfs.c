@@ -4,8 +4,10 @@
  * C++ shows.
  */
 #include <linux/cpumask.h>
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/sysfs.h>
 
 #include <kcpp/device.h>
@@ -101,14 +103,70 @@ long kcpp_sysfs_show_cpumask(const void *arg, u64 value, char *buf)
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_sysfs_show_cpumask, KCPP);
 
-long kcpp_sysfs_emit(char *buf, const char *fmt, ...)
+long kcpp_sysfs_show_u64(const void *arg, u64 value, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", value);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_sysfs_show_u64, KCPP);
+
+long kcpp_sysfs_show_hex(const void *arg, u64 value, char *buf)
+{
+	return sysfs_emit(buf, "0x%llx\n", value);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_sysfs_show_hex, KCPP);
+
+/* debugfs */
+
+struct dentry *kcpp_debugfs_dir(const char *name)
+{
+	return debugfs_create_dir(name, NULL);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_debugfs_dir, KCPP);
+
+void kcpp_debugfs_remove(struct dentry *dentry)
+{
+	debugfs_remove(dentry);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_debugfs_remove, KCPP);
+
+struct kcpp_debugfs_file {
+	void (*show)(const void *data, struct seq_file *m);
+	const void *data;
+};
+
+static int kcpp_debugfs_show(struct seq_file *m, void *unused)
+{
+	const struct kcpp_debugfs_file *f = m->private;
+
+	f->show(f->data, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kcpp_debugfs);
+
+static void kcpp_debugfs_remove_action(void *dentry)
+{
+	debugfs_remove(dentry);
+}
+
+int kcpp_device_debugfs_file(struct kcpp_device *kdev, const char *name, struct dentry *parent,
+			     void (*show)(const void *data, struct seq_file *m), const void *data)
+{
+	struct kcpp_debugfs_file *f = kcpp_device_zalloc(kdev, sizeof(*f));
+
+	if (!f)
+		return -ENOMEM;
+	*f = (struct kcpp_debugfs_file){ show, data };
+	return kcpp_device_add_action(kdev, kcpp_debugfs_remove_action,
+				      debugfs_create_file(name, 0444, parent, f, &kcpp_debugfs_fops));
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_device_debugfs_file, KCPP);
+
+void kcpp_seq_printf(struct seq_file *m, const char *fmt, ...)
 {
 	va_list args;
-	int len;
 
 	va_start(args, fmt);
-	len = vscnprintf(buf, PAGE_SIZE, fmt, args);
+	seq_vprintf(m, fmt, args);
 	va_end(args);
-	return len;
 }
-EXPORT_SYMBOL_NS_GPL(kcpp_sysfs_emit, KCPP);
+EXPORT_SYMBOL_NS_GPL(kcpp_seq_printf, KCPP);

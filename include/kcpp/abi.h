@@ -52,6 +52,10 @@ void kcpp_writel_relaxed(__u32 value, volatile void *addr);
 __u64 kcpp_readq_relaxed(const volatile void *addr);
 void kcpp_writeq_relaxed(__u64 value, volatile void *addr);
 
+/* arm64: whether the kernel is unmapped at EL0 (KPTI), where a profiling
+ * buffer must not be written from EL0's translation. */
+bool kcpp_arm64_kernel_unmapped_at_el0(void);
+
 /* KUnit, from kcpp_kunit.ko (debug kernels only): an expectation failure
  * reported at the C++ caller's file and line. */
 __attribute__((format(printf, 4, 5)))

@@ -69,6 +69,18 @@ int kcpp_device_irq_optional(struct kcpp_device *kdev, unsigned int index);
 int kcpp_device_request_irq(struct kcpp_device *kdev, int irq, unsigned long flags,
 			    bool (*handler)(void *data), void *data);
 int kcpp_irq_set_affinity(int irq, const struct cpumask *mask);
+/* A per-CPU interrupt (PPI): whether irq is one, and the CPUs it reaches
+ * (0, or the error finding them). */
+bool kcpp_irq_is_percpu(int irq);
+int kcpp_irq_percpu_cpus(int irq, struct cpumask *cpus);
+/* handler(data) on the CPU it arrives on, in hard-IRQ context, named name
+ * in /proc/interrupts; freed at unbind (every CPU must have disabled it by
+ * then). */
+int kcpp_device_request_percpu_irq(struct kcpp_device *kdev, int irq, const char *name,
+				   bool (*handler)(void *data), void *data);
+/* On this CPU. */
+void kcpp_enable_percpu_irq_local(int irq);
+void kcpp_disable_percpu_irq_local(int irq);
 
 /* Firmware properties (devicetree or ACPI _DSD). */
 bool kcpp_device_property_present(const struct kcpp_device *kdev, const char *name);
@@ -97,6 +109,18 @@ bool kcpp_acpi_cpu_uid(unsigned int cpu, __u32 *uid);
 /* The next possible CPU after prev (-1: the first), -1 after the last. */
 int kcpp_next_possible_cpu(int prev);
 int kcpp_cpu_to_node(unsigned int cpu);
+unsigned int kcpp_nr_cpu_ids(void);
+/* smp_processor_id(): preemption must be off. */
+unsigned int kcpp_this_cpu(void);
+/* Runs fn(arg) on one CPU of mask (this one if it is in it) and waits: 0,
+ * or -ENXIO when none of them is online. */
+int kcpp_call_on_any_cpu(const struct cpumask *mask, void (*fn)(void *arg), void *arg);
+/* Per-CPU memory for C++ objects, zeroed, freed at kdev's unbind; NULL when
+ * out of memory. The pointer is a __percpu one, for the two functions
+ * after (C++ has no address spaces). */
+void *kcpp_device_alloc_percpu(struct kcpp_device *kdev, unsigned long size, unsigned long align);
+void *kcpp_per_cpu_ptr(void *percpu, unsigned int cpu);
+void *kcpp_this_cpu_ptr(void *percpu);
 /* C++ embeds cpumasks (KCPP_CPUMASK_SIZE). */
 void kcpp_cpumask_set(struct cpumask *mask, unsigned int cpu);
 bool kcpp_cpumask_test(const struct cpumask *mask, unsigned int cpu);

@@ -21,6 +21,7 @@
 #include <kcpp/result.hpp>
 #include <kcpp/types.hpp>
 #include <new>
+#include <type_traits>
 #include <utility>
 
 namespace kcpp {
@@ -99,6 +100,30 @@ void for_each_possible_cpu(F &&f)
 	for (int cpu = -1; (cpu = kcpp_next_possible_cpu(cpu)) >= 0;)
 		f(static_cast<unsigned>(cpu));
 }
+
+// One T per possible CPU, zeroed (T must be an implicit-lifetime type: no
+// constructor runs), freed at the device's unbind.
+template <typename T>
+class PerCpu {
+public:
+	constexpr PerCpu() = default;
+	static Result<PerCpu> create(kcpp_device *dev)
+	{
+		static_assert(std::is_trivially_default_constructible_v<T> &&
+			      std::is_trivially_destructible_v<T>);
+		void *p = kcpp_device_alloc_percpu(dev, sizeof(T), alignof(T));
+		if (!p)
+			return Error(-ENOMEM);
+		return PerCpu(p);
+	}
+	T &on(unsigned cpu) const { return *static_cast<T *>(kcpp_per_cpu_ptr(p_, cpu)); }
+	// This CPU's; preemption must be off.
+	T &local() const { return *static_cast<T *>(kcpp_this_cpu_ptr(p_)); }
+
+private:
+	explicit PerCpu(void *p) : p_(p) {}
+	void *p_ = nullptr;
+};
 
 // Hotplug callbacks calling T::cpu_online(cpu) and T::cpu_offline(cpu).
 template <typename T>

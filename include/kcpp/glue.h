@@ -25,10 +25,6 @@
 		va_end(args);                                                  \
 	} while (0)
 
-/* The body of a printf-like function "void f(obj, fmt, ...)" that logs
- * through fn(dev, ...), one of the dev_err() family. */
-#define KCPP_DEV_VLOG(fn, dev, format) KCPP_VA_FORMAT(format, vaf, fn(dev, "%pV", &vaf))
-
 /* A platform driver whose probe and remove are C++ (ops, struct
  * kcpp_driver_ops), registered by C++ with kcpp_platform_driver_register(). */
 struct kcpp_platform_driver {

@@ -15,6 +15,7 @@ extern "C" {
 struct device;
 struct iommu_dirty_bitmap;
 struct kmem_cache;
+struct page;
 
 /* gfp: KCPP_GFP_* (kcpp_layout.h). */
 int kcpp_dev_to_node(const struct device *dev);
@@ -22,6 +23,10 @@ int kcpp_dev_to_node(const struct device *dev);
 void *kcpp_alloc_pages(int node, unsigned int gfp, unsigned int order);
 void kcpp_free_pages(void *addr, unsigned int order);
 __u64 kcpp_virt_to_phys(const void *addr);
+struct page *kcpp_virt_to_page(const void *addr);
+/* The pages mapped contiguously in the kernel's address space, or NULL. */
+void *kcpp_vmap(struct page **pages, unsigned int nr_pages);
+void kcpp_vunmap(const void *addr);
 
 /* flags: KCPP_SLAB_*. NULL when it cannot be created. */
 struct kmem_cache *kcpp_kmem_cache_create(const char *name, unsigned int size,

@@ -12,7 +12,8 @@
 //           static constexpr int task_ctx_nr = KCPP_PERF_INVALID_CONTEXT;
 //           int event_init(kcpp::perf::Event e);
 //           int add(kcpp::perf::Event e, int flags);
-//           ... del, start, stop, read; optionally pmu_enable, pmu_disable
+//           ... del, start, stop, read; optionally pmu_enable and
+//           pmu_disable, check_period, setup_aux and (static) free_aux
 //   };
 //   kcpp_pmu *p = kcpp_pmu_alloc(dev, &kcpp::perf::pmu_type<Foo>, foo);
 #pragma once
@@ -78,6 +79,22 @@ public:
 				     KCPP_PERF_EVENT_ATTACH_STATE_SIZE>(e_) & KCPP_PERF_ATTACH_TASK;
 	}
 	bool sampling() const { return attr().sample_period != 0; }
+	// hw.flags: the driver's bits (KCPP_PERF_EVENT_FLAG_ARCH) and perf's.
+	int &flags() const
+	{
+		return layout::field<int, KCPP_PERF_EVENT_HW_FLAGS, KCPP_PERF_EVENT_HW_FLAGS_SIZE>(e_);
+	}
+	u64 &sample_period() const
+	{
+		return layout::field<u64, KCPP_PERF_EVENT_HW_SAMPLE_PERIOD,
+				     KCPP_PERF_EVENT_HW_SAMPLE_PERIOD_SIZE>(e_);
+	}
+	// hw.period_left, a local64_t: one CPU writes it, others may read it.
+	u64 period_left() const { return __atomic_load_n(&period_left_field(), __ATOMIC_RELAXED); }
+	void set_period_left(u64 left) const
+	{
+		__atomic_store_n(&period_left_field(), left, __ATOMIC_RELAXED);
+	}
 	bool software() const { return kcpp_perf_event_is_software(e_); }
 	// The count perf reports, as local64_add() adds to it.
 	void add_count(u64 delta) const
@@ -88,6 +105,12 @@ public:
 	void update_userpage() const { perf_event_update_userpage(e_); }
 
 private:
+	u64 &period_left_field() const
+	{
+		return layout::field<u64, KCPP_PERF_EVENT_HW_PERIOD_LEFT,
+				     KCPP_PERF_EVENT_HW_PERIOD_LEFT_SIZE>(e_);
+	}
+
 	perf_event *e_;
 };
 
@@ -103,6 +126,12 @@ inline constexpr kcpp_pmu_type pmu_type = [] {
 	constexpr bool has_enable = requires(T &t) { t.pmu_enable(); };
 	constexpr bool has_disable = requires(T &t) { t.pmu_disable(); };
 	static_assert(has_enable == has_disable, "pmu_enable and pmu_disable go together");
+	constexpr bool has_check_period = requires(T &t, Event e, u64 p) { t.check_period(e, p); };
+	constexpr bool has_setup_aux = requires(T &t, Event e, void **p, int n, bool s) {
+		t.setup_aux(e, p, n, s);
+	};
+	constexpr bool has_free_aux = requires(void *aux) { T::free_aux(aux); };
+	static_assert(has_setup_aux == has_free_aux, "setup_aux and free_aux go together");
 	kcpp_pmu_type t{};
 	t.task_ctx_nr = T::task_ctx_nr;
 	// Every PMU has these.
@@ -124,6 +153,19 @@ inline constexpr kcpp_pmu_type pmu_type = [] {
 		t.driver.pmu_enable = [](void *d) { self<T>(d).pmu_enable(); };
 		t.perf.pmu_disable = kcpp_pmu_disable;
 		t.driver.pmu_disable = [](void *d) { self<T>(d).pmu_disable(); };
+	}
+	if constexpr (has_check_period) {
+		t.perf.check_period = kcpp_pmu_check_period;
+		t.driver.check_period = [](void *d, perf_event *e, __u64 p) {
+			return self<T>(d).check_period(Event(e), p);
+		};
+	}
+	if constexpr (has_setup_aux) {
+		t.perf.setup_aux = kcpp_pmu_setup_aux;
+		t.driver.setup_aux = [](void *d, perf_event *e, void **pages, int n, bool snapshot) {
+			return self<T>(d).setup_aux(Event(e), pages, n, snapshot);
+		};
+		t.perf.free_aux = [](void *aux) { T::free_aux(aux); };
 	}
 	return t;
 }();

@@ -3,7 +3,8 @@
  * kcpp's sysfs adapter, C side (kcpp/sysfs.c): attribute groups for a
  * device (a PMU's events/, format/, identifier, cpumask ...), read-only
  * files shown by a function of (arg, value). C++ builds them from its
- * tables (kcpp/sysfs.hpp); the memory goes with the device's unbind.
+ * tables (kcpp/sysfs.hpp); the memory goes with the device's unbind. And
+ * debugfs files of a device.
  */
 #ifndef KCPP_SYSFS_H
 #define KCPP_SYSFS_H
@@ -38,13 +39,25 @@ void kcpp_sysfs_set_attr(struct kcpp_sysfs *s, unsigned int i, unsigned int slot
 const struct attribute_group **kcpp_sysfs_groups(struct kcpp_sysfs *s);
 
 /* Shows: arg is a string ("%s\n"); value is an event number
- * ("event=0x%llx\n"); arg is a cpumask (a CPU list). */
+ * ("event=0x%llx\n"), a number ("%llu\n"), a number in hex ("0x%llx\n");
+ * arg is a cpumask (a CPU list). */
 long kcpp_sysfs_show_string(const void *arg, __u64 value, char *buf);
 long kcpp_sysfs_show_event(const void *arg, __u64 value, char *buf);
+long kcpp_sysfs_show_u64(const void *arg, __u64 value, char *buf);
+long kcpp_sysfs_show_hex(const void *arg, __u64 value, char *buf);
 long kcpp_sysfs_show_cpumask(const void *arg, __u64 value, char *buf);
-/* sysfs_emit() for a show of C++'s own. */
+
+/* debugfs: a directory (NULL or an error is fine to pass on, as debugfs'
+ * own), and a file of kdev whose text show(data, m) writes, removed at
+ * unbind. */
+struct dentry;
+struct seq_file;
+struct dentry *kcpp_debugfs_dir(const char *name);
+void kcpp_debugfs_remove(struct dentry *dentry);
+int kcpp_device_debugfs_file(struct kcpp_device *kdev, const char *name, struct dentry *parent,
+			     void (*show)(const void *data, struct seq_file *m), const void *data);
 __attribute__((format(printf, 2, 3)))
-long kcpp_sysfs_emit(char *buf, const char *fmt, ...);
+void kcpp_seq_printf(struct seq_file *m, const char *fmt, ...);
 
 #ifdef __cplusplus
 }

@@ -44,6 +44,11 @@ public:
 	void string(const char *name, const char *text) { add(name, kcpp_sysfs_show_string, text, 0); }
 	// "event=0x<id>\n"
 	void event(const char *name, u64 id) { add(name, kcpp_sysfs_show_event, nullptr, id); }
+	// "<value>\n", in decimal or in hex ("0x<value>\n")
+	void number(const char *name, u64 value, bool hex = false)
+	{
+		add(name, hex ? kcpp_sysfs_show_hex : kcpp_sysfs_show_u64, nullptr, value);
+	}
 	// The mask's CPU list; the mask outlives the files.
 	void cpumask(const char *name, const CpuMask &mask)
 	{
