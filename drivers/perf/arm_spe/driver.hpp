@@ -7,31 +7,39 @@
 // may write comes from buffer.hpp, what an event asks for from config.hpp,
 // what a stop means from syndrome.hpp; this file sequences the registers.
 //
-// The driver is Spe<Platform>, built once per module: pmu.cpp's Platform is
-// the CPU's own registers (arm_spe_pmu.ko), sim/pmu.cpp's the simulated SPE
-// (arm_spe_sim.ko, tests only). A Platform supplies:
+// The driver is Spe<Platform>, on kcpp's device, perf and sysfs adapters,
+// built once per module: pmu.cpp's Platform is the CPU's own registers
+// (arm_spe_pmu.ko), sim/pmu.cpp's the simulated SPE (arm_spe_sim.ko, tests
+// only). A Platform supplies:
 //
 //   using Io = ...;             the register policy (kcpp RegisterIo)
-//   int init(armature_spe *);   at probe, before anything else of it
+//   int init(kcpp_device *, const kcpp::CpuMask &cpus, void *driver);
+//                               at probe, before anything else of it; the
+//                               CPUs SPE is used on, the Spe<Platform>
 //   Io io();                    this CPU's registers (IRQs or preemption
 //                               off), or a reference to them
 //   void started_local();       after start() enabled profiling on this CPU
 //   void stopping_local();      this CPU goes down, its profiling off
-//   void show_stats(armature_spe *, seq_file *) const;  its debugfs lines
+//   void show_stats(seq_file *) const;   its debugfs lines
 //
 // Each module's .cpp defines its Platform, then includes entry.hpp.
 #pragma once
 
 #include <kcpp/alloc.hpp>
+#include <kcpp/device.hpp>
 #include <kcpp/errno.hpp>
+#include <kcpp/log.hpp>
+#include <kcpp/memory.h>
+#include <kcpp/module.hpp>
+#include <kcpp/perf.hpp>
 #include <kcpp/result.hpp>
+#include <kcpp/sysfs.hpp>
 
 #include "buffer.hpp"
 #include "caps.hpp"
 #include "config.hpp"
 #include "hardware.hpp"
 #include "regs.hpp"
-#include "spe.h"
 #include "syndrome.hpp"
 
 namespace armature::spe {
@@ -55,7 +63,7 @@ struct KernelRights {
 	{
 		if (!record)
 			return flags & flag_kernel_allowed ? 0 : -EACCES;
-		const int ret = armature_spe_allow_kernel();
+		const int ret = kcpp_perf_allow_kernel();
 		*record |= flag_kernel_asked | (ret ? 0 : flag_kernel_allowed);
 		return ret;
 	}
@@ -79,24 +87,35 @@ void put(Io &io, u64 value)
 	R::FromValue(value).WriteTo(io);
 }
 
-// Counts on this CPU what debugfs reads on any (see armature_spe_counters).
-inline void count(__u64 &counter, u64 n)
+using kcpp::perf::Event;
+
+// What the driver did on one CPU, counted by that CPU (IRQs off) and read
+// by any (debugfs), hence single-copy atomic accesses on both sides.
+struct Counters {
+	u64 irqs;      // buffer-management interrupts that were ours
+	u64 pad_bytes; // padding written to align a window or end one early
+	u64 truncated; // sessions refused for want of room: TRUNCATED
+};
+
+// Counts on this CPU what debugfs reads on any.
+inline void count(u64 &counter, u64 n)
 {
 	__atomic_store_n(&counter, counter + n, __ATOMIC_RELAXED);
 }
 
-inline armature_spe_counters &local_counters(armature_spe *s)
+// fn(cpu) for each CPU of the mask.
+template <typename Fn>
+void for_each_cpu(const kcpp::CpuMask &cpus, Fn fn)
 {
-	return *armature_spe_cpu_counters(s, armature_spe_this_cpu());
+	for (unsigned cpu = 0; cpu < kcpp_nr_cpu_ids(); cpu++)
+		if (cpus.test(cpu))
+			fn(cpu);
 }
 
-// fn(cpu) for each CPU of the PMU.
-template <typename Fn>
-void for_each_cpu(armature_spe *s, Fn fn)
+// One "name value" line of a stats file.
+inline void stat(seq_file *m, const char *name, u64 value)
 {
-	for (unsigned cpu = 0; cpu < armature_spe_nr_cpu_ids(); cpu++)
-		if (armature_spe_cpu_supported(s, int(cpu)))
-			fn(cpu);
+	kcpp_seq_printf(m, "%s %llu\n", name, static_cast<unsigned long long>(value));
 }
 
 template <typename T>
@@ -108,34 +127,34 @@ T peek(const T &value)
 // perf's output handle of this CPU, as buffer.hpp's Output.
 class HandleOutput {
 public:
-	HandleOutput(armature_spe *s, const Buffer &buf)
-		: s_(s), buf_(buf), counters_(local_counters(s))
+	HandleOutput(kcpp_aux_handles *aux, const Buffer &buf, Counters &counters)
+		: aux_(aux), buf_(buf), counters_(counters)
 	{
 	}
 
 	Handle handle() const
 	{
-		armature_spe_handle_state h;
-		armature_spe_aux_state_local(s_, &h);
+		kcpp_aux_state h;
+		kcpp_aux_state_local(aux_, &h);
 		return Handle{h.head, h.size, h.wakeup};
 	}
 	void pad(u64 offset, u64 len)
 	{
-		armature_spe_fill(buf_.base + offset, padding_byte, len);
+		__builtin_memset(buf_.base + offset, padding_byte, len);
 		count(counters_.pad_bytes, len);
 	}
-	void skip(u64 len) { armature_spe_aux_skip_local(s_, len); }
+	void skip(u64 len) { kcpp_aux_skip_local(aux_, len); }
 	void truncate()
 	{
-		armature_spe_aux_flag_local(s_, ARMATURE_SPE_AUX_FLAG_TRUNCATED);
-		armature_spe_aux_end_local(s_, 0);
+		kcpp_aux_flag_local(aux_, PERF_AUX_FLAG_TRUNCATED);
+		kcpp_aux_end_local(aux_, 0);
 		count(counters_.truncated, 1);
 	}
 
 private:
-	armature_spe *s_;
+	kcpp_aux_handles *aux_;
 	const Buffer &buf_;
-	armature_spe_counters &counters_;
+	Counters &counters_;
 };
 static_assert(Output<HandleOutput>);
 
@@ -153,57 +172,77 @@ constexpr CapFile cap_files[] = {
 };
 constexpr unsigned nr_format_fields = sizeof(format_fields) / sizeof(format_fields[0]);
 
+// The module's: the hotplug state of its PMUs, its debugfs directory, and
+// the number of the next PMU (arm_spe_<n>, from 0 in probe order).
+constinit int cpuhp_state;
+constinit dentry *debugfs_dir;
+constinit int next_index = 0;
+
+// Appends n in decimal to the string in buf.
+template <kcpp::usize N>
+void append_number(char (&buf)[N], unsigned n)
+{
+	kcpp::usize end = __builtin_strlen(buf);
+	char digits[10];
+	unsigned count = 0;
+	do {
+		digits[count++] = char('0' + n % 10);
+		n /= 10;
+	} while (n && count < sizeof(digits));
+	while (count && end < N - 1)
+		buf[end++] = digits[--count];
+	buf[end] = '\0';
+}
+
 template <typename Platform>
 class Spe {
 public:
 	using Io = typename Platform::Io;
+	static constexpr int task_ctx_nr = KCPP_PERF_SW_CONTEXT; // per-task events: sched in/out
 
-	explicit Spe(armature_spe *s) : s_(s) {}
+	explicit Spe(kcpp_device *dev) : dev_(dev) {}
 	Spe(const Spe &) = delete;
 	Spe &operator=(const Spe &) = delete;
 
-	Platform &platform() { return platform_; }
-	const Caps &caps() const { return caps_; }
-	void set_caps(const Caps &caps) { caps_ = caps; }
+	static int probe(kcpp_device *dev);
 
-	int event_init(perf_event *event)
+	int event_init(Event event)
 	{
-		armature_spe_event_info info;
-		armature_spe_event_get(s_, event, &info);
-		if (!info.matches_type)
+		if (!event.names(perf_))
 			return -ENOENT;
-		if (info.cpu >= 0 && !armature_spe_cpu_supported(s_, info.cpu))
+		if (event.cpu() >= 0 && !supported_.test(event.cpu()))
 			return -ENOENT;
 		unsigned flags = 0;
-		auto programming = program(caps_, attr(info), armature_spe_pid_in_contextidr(),
+		auto programming = program(caps_, attr(event), KCPP_PID_IN_CONTEXTIDR,
 					   KernelRights{&flags, 0});
 		if (!programming)
 			return programming.code();
-		armature_spe_event_set_flags(event, flags);
+		event.flags() = (event.flags() & ~KCPP_PERF_EVENT_FLAG_ARCH) |
+				(int(flags) & KCPP_PERF_EVENT_FLAG_ARCH);
 		return 0;
 	}
 
-	int add(perf_event *event, int flags)
+	int add(Event event, int flags)
 	{
-		if (!armature_spe_cpu_supported(s_, armature_spe_this_cpu()))
+		if (!supported_.test(kcpp_this_cpu()))
 			return -ENOENT;
-		armature_spe_event_set_state(event, ARMATURE_SPE_HES_STOPPED | ARMATURE_SPE_HES_UPTODATE);
-		if (flags & ARMATURE_SPE_EF_START) {
-			start(event, ARMATURE_SPE_EF_RELOAD);
-			if (armature_spe_event_state(event) & ARMATURE_SPE_HES_STOPPED)
+		event.state() = kcpp::perf::hes_stopped | kcpp::perf::hes_uptodate;
+		if (flags & kcpp::perf::ef_start) {
+			start(event, kcpp::perf::ef_reload);
+			if (event.state() & kcpp::perf::hes_stopped)
 				return -EINVAL;
 		}
 		return 0;
 	}
 
-	void start(perf_event *event, int flags)
+	void del(Event event, int) { stop(event, kcpp::perf::ef_update); }
+
+	void start(Event event, int flags)
 	{
-		armature_spe_event_info info;
-		armature_spe_event_get(s_, event, &info);
-		const Programming p = programming(event, info);
+		const Programming p = programming(event);
 		auto &&io = platform_.io();
 
-		armature_spe_event_set_state(event, 0);
+		event.state() = 0;
 		if (output_begin(event, p, io) < 0) {
 			stop(event, 0);
 			return;
@@ -213,13 +252,14 @@ public:
 		if (caps_.has(inv_filt_evt))
 			put<PMSNEVFR>(io, p.pmsnevfr);
 		put<PMSLATFR>(io, p.pmslatfr);
-		if (flags & ARMATURE_SPE_EF_RELOAD) {
-			const u64 period = info.sample_period ? info.sample_period : caps_.min_interval;
-			armature_spe_event_set_sample_period(event, interval(period));
+		if (flags & kcpp::perf::ef_reload) {
+			const u64 sample_period = event.attr().sample_period;
+			const u64 period = sample_period ? sample_period : caps_.min_interval;
+			event.sample_period() = interval(period);
 			put<PMSIRR>(io, pmsirr(p, period));
 			// The reload value is in place before the count it reloads.
 			hw::isb();
-			put<PMSICR>(io, armature_spe_event_period_left(event));
+			put<PMSICR>(io, event.period_left());
 		}
 		// Buffer, filters and interval in effect before sampling starts.
 		hw::isb();
@@ -227,34 +267,36 @@ public:
 		platform_.started_local();
 	}
 
-	void stop(perf_event *event, int flags)
+	void stop(Event event, int flags)
 	{
-		int state = armature_spe_event_state(event);
-		if (state & ARMATURE_SPE_HES_STOPPED)
+		int state = event.state();
+		if (state & kcpp::perf::hes_stopped)
 			return;
 		auto &&io = platform_.io();
 		disable_and_drain(io);
-		if (flags & ARMATURE_SPE_EF_UPDATE) {
+		if (flags & kcpp::perf::ef_update) {
 			// A context switch may stop a session whose fault is pending:
 			// the fault belongs to this buffer.
-			if (armature_spe_aux_active_local(s_)) {
+			if (kcpp_aux_active_local(aux_)) {
 				if (end_session(io) == Action::spurious)
 					output_end(io);
 				else
 					put<PMBSR>(io, 0);
 			}
-			armature_spe_event_set_period_left(event, get<PMSICR>(io));
-			state |= ARMATURE_SPE_HES_UPTODATE;
+			event.set_period_left(get<PMSICR>(io));
+			state |= kcpp::perf::hes_uptodate;
 		}
-		armature_spe_event_set_state(event, state | ARMATURE_SPE_HES_STOPPED);
+		event.state() = state | kcpp::perf::hes_stopped;
 	}
 
-	int check_period(u64 period) const { return spe::check_period(caps_, period); }
+	// Samples go to the AUX area; there is no count to read.
+	void read(Event) {}
 
-	void *setup_aux(void **pages, int nr_pages, bool snapshot)
+	int check_period(Event, u64 period) const { return spe::check_period(caps_, period); }
+
+	void *setup_aux(Event, void **pages, int nr_pages, bool snapshot)
 	{
-		auto geometry = Geometry::make(u64(nr_pages), armature_spe_page_size(), caps_.records,
-					       snapshot);
+		auto geometry = Geometry::make(u64(nr_pages), KCPP_PAGE_SIZE, caps_.records, snapshot);
 		if (!geometry)
 			return nullptr;
 		auto **list = static_cast<page **>(kcpp_kmalloc(sizeof(page *) * unsigned(nr_pages),
@@ -264,47 +306,47 @@ public:
 		// perf may back the area with high-order pages; pages[] still
 		// lists every page of it.
 		for (int i = 0; i < nr_pages; i++)
-			list[i] = armature_spe_virt_to_page(pages[i]);
-		auto *base = static_cast<u8 *>(armature_spe_vmap(list, unsigned(nr_pages)));
+			list[i] = kcpp_virt_to_page(pages[i]);
+		auto *base = static_cast<u8 *>(kcpp_vmap(list, unsigned(nr_pages)));
 		kcpp_kfree(list);
 		if (!base)
 			return nullptr;
 		auto buf = kcpp::make<Buffer>(kcpp::gfp::kernel, base, geometry.value());
 		if (!buf)
-			armature_spe_vunmap(base);
+			kcpp_vunmap(base);
 		return buf.release();
 	}
 
 	static void free_aux(void *data)
 	{
 		kcpp::Box<Buffer> buf(static_cast<Buffer *>(data));
-		armature_spe_vunmap(buf->base);
+		kcpp_vunmap(buf->base);
 	}
 
-	bool handle_irq_local()
+	// The buffer-management interrupt (or the simulator's), on this CPU.
+	bool handle_irq()
 	{
-		perf_event *event = armature_spe_aux_event_local(s_);
-		if (!event)
+		perf_event *raw = kcpp_aux_event_local(aux_);
+		if (!raw)
 			return false;
+		Event event(raw);
 		auto &&io = platform_.io();
 		const Action action = end_session(io);
 		if (action == Action::spurious)
 			return false;
-		count(local_counters(s_).irqs, 1);
+		count(counters_.local().irqs, 1);
 		// Pending perf work first, such as the disable a truncation queued:
 		// it may already have stopped this event.
-		armature_spe_irq_work_run();
+		kcpp_irq_work_run();
 		if (action == Action::fatal) {
 			// Off before PMBSR is cleared: clearing it restarts profiling.
 			disable_and_drain(io);
 		} else {
-			armature_spe_handle_state h;
-			armature_spe_aux_state_local(s_, &h);
-			if (!(h.aux_flags & ARMATURE_SPE_AUX_FLAG_TRUNCATED)) {
-				armature_spe_event_info info;
-				armature_spe_event_get(s_, event, &info);
-				if (output_begin(event, programming(event, info), io) < 0)
-					stop(event, ARMATURE_SPE_EF_UPDATE);
+			kcpp_aux_state h;
+			kcpp_aux_state_local(aux_, &h);
+			if (!(h.aux_flags & PERF_AUX_FLAG_TRUNCATED)) {
+				if (output_begin(event, programming(event), io) < 0)
+					stop(event, kcpp::perf::ef_update);
 				else
 					hw::isb(); // the new PMBPTR before PMBSR resumes
 			}
@@ -313,6 +355,26 @@ public:
 		return true;
 	}
 
+	// Hotplug, on the CPU coming up or going down.
+	void cpu_online(unsigned cpu)
+	{
+		if (!supported_.test(cpu))
+			return;
+		reset_local();
+		kcpp_enable_percpu_irq_local(irq_);
+	}
+
+	void cpu_offline(unsigned cpu)
+	{
+		if (!supported_.test(cpu))
+			return;
+		kcpp_disable_percpu_irq_local(irq_);
+		cpu_stopping_local();
+	}
+
+	Platform &platform() { return platform_; }
+
+private:
 	// A CPU going down: its hardware is reset before perf stops its events
 	// (perf's hotplug state comes later), so a live session ends here, at
 	// the pointer the hardware reached, and perf disables the event.
@@ -320,8 +382,8 @@ public:
 	{
 		auto &&io = platform_.io();
 		disable_and_drain(io);
-		if (armature_spe_aux_active_local(s_)) {
-			armature_spe_aux_flag_local(s_, ARMATURE_SPE_AUX_FLAG_TRUNCATED);
+		if (kcpp_aux_active_local(aux_)) {
+			kcpp_aux_flag_local(aux_, PERF_AUX_FLAG_TRUNCATED);
 			output_end(io);
 		}
 		reset_local();
@@ -343,73 +405,70 @@ public:
 	// each value is single-copy atomic, the sum is not a snapshot.
 	void show_stats(seq_file *m) const
 	{
-		armature_spe_counters sum{};
-		for_each_cpu(s_, [&](unsigned cpu) {
-			const armature_spe_counters &c = *armature_spe_cpu_counters(s_, cpu);
+		Counters sum{};
+		for_each_cpu(supported_, [&](unsigned cpu) {
+			const Counters &c = counters_.on(cpu);
 			sum.irqs += peek(c.irqs);
 			sum.pad_bytes += peek(c.pad_bytes);
 			sum.truncated += peek(c.truncated);
 		});
-		armature_spe_stat(m, "irqs", sum.irqs);
-		armature_spe_stat(m, "pad_bytes", sum.pad_bytes);
-		armature_spe_stat(m, "truncated", sum.truncated);
-		platform_.show_stats(s_, m);
+		stat(m, "irqs", sum.irqs);
+		stat(m, "pad_bytes", sum.pad_bytes);
+		stat(m, "truncated", sum.truncated);
+		platform_.show_stats(m);
 	}
 
-	u64 cap(unsigned index) const { return cap_files[index].value(caps_); }
+	kcpp::Result<void> read_caps();
+	kcpp::Result<void> find_ppi();
+	kcpp::Result<const attribute_group **> make_attrs();
+	kcpp::Result<void> register_pmu(const attribute_group **groups);
 
-	bool format_visible(unsigned index) const
+	static Attr attr(Event event)
 	{
-		return index < nr_format_fields &&
-		       (caps_.features & format_fields[index].needs) == format_fields[index].needs;
-	}
-
-private:
-	static Attr attr(const armature_spe_event_info &info)
-	{
+		const perf_event_attr &e = event.attr();
 		Attr a{};
-		a.config = info.config;
-		a.config1 = info.config1;
-		a.config2 = info.config2;
-		a.config3 = info.config3;
-		a.sample_period = info.sample_period;
-		a.freq = info.freq;
-		a.exclude_user = info.exclude_user;
-		a.exclude_kernel = info.exclude_kernel;
-		a.exclude_idle = info.exclude_idle;
+		a.config = e.config;
+		a.config1 = e.config1;
+		a.config2 = e.config2;
+		a.config3 = e.config3;
+		a.sample_period = e.sample_period;
+		a.freq = e.freq;
+		a.exclude_user = e.exclude_user;
+		a.exclude_kernel = e.exclude_kernel;
+		a.exclude_idle = e.exclude_idle;
 		return a;
 	}
 
 	// event_init accepted this event: the same rules give the same values.
-	Programming programming(perf_event *event, const armature_spe_event_info &info) const
+	Programming programming(Event event) const
 	{
-		auto p = program(caps_, attr(info), armature_spe_pid_in_contextidr(),
-				 KernelRights{nullptr, armature_spe_event_flags(event)});
+		auto p = program(caps_, attr(event), KCPP_PID_IN_CONTEXTIDR,
+				 KernelRights{nullptr, unsigned(event.flags())});
 		return p ? p.value() : Programming{};
 	}
 
 	// Starts a session in this CPU's handle: -EIO when there is no room
 	// (the handle is then ended) or no AUX area.
-	int output_begin(perf_event *event, const Programming &p, Io &io)
+	int output_begin(Event event, const Programming &p, Io &io)
 	{
 		if (p.discard) {
 			PMBLIMITR::Get().set_fm(PMBLIMITR::fm_discard).set_e(1).WriteTo(io);
 			return 0;
 		}
-		auto *buf = static_cast<Buffer *>(armature_spe_aux_begin_local(s_, event));
+		auto *buf = static_cast<Buffer *>(kcpp_aux_begin_local(aux_, event.raw()));
 		if (!buf) {
 			// Profiling may have stopped on a fault: the limit goes anyway.
 			put<PMBLIMITR>(io, 0);
 			return -EIO;
 		}
-		HandleOutput out(s_, *buf);
+		HandleOutput out(aux_, *buf, counters_.local());
 		auto window = next_window(buf->geometry, out);
 		if (!window) {
 			put<PMBLIMITR>(io, 0);
 			return -EIO;
 		}
 		if (buf->geometry.snapshot())
-			armature_spe_aux_set_head_local(s_, window.value().base);
+			kcpp_aux_set_head_local(aux_, window.value().base);
 		put<PMBPTR>(io, u64(buf->base + window.value().base));
 		PMBLIMITR::Get()
 			.set_limit(u64(buf->base + window.value().limit) >> 12)
@@ -421,14 +480,14 @@ private:
 	// Hands perf what the hardware wrote since the session began.
 	void output_end(Io &io)
 	{
-		auto *buf = static_cast<Buffer *>(armature_spe_aux_active_local(s_));
-		armature_spe_handle_state h;
-		armature_spe_aux_state_local(s_, &h);
+		auto *buf = static_cast<Buffer *>(kcpp_aux_active_local(aux_));
+		kcpp_aux_state h;
+		kcpp_aux_state_local(aux_, &h);
 		const u64 offset = get<PMBPTR>(io) - u64(buf->base);
 		const u64 size = offset - buf->geometry.offset(h.head);
 		if (buf->geometry.snapshot())
-			armature_spe_aux_set_head_local(s_, offset);
-		armature_spe_aux_end_local(s_, size);
+			kcpp_aux_set_head_local(aux_, offset);
+		kcpp_aux_end_local(aux_, size);
 	}
 
 	// Why profiling stopped, with the session ended unless nothing is
@@ -445,11 +504,11 @@ private:
 		if (syn.action == Action::spurious)
 			return syn.action;
 		if (syn.aux_flags)
-			armature_spe_aux_flag_local(s_, syn.aux_flags);
+			kcpp_aux_flag_local(aux_, syn.aux_flags);
 		if (syn.action == Action::fatal)
-			armature_spe_err_ratelimited(
-				"%s on CPU %d [PMBSR=0x%llx, PMBPTR=0x%llx, PMBLIMITR=0x%llx]\n",
-				describe(syn.fault), armature_spe_this_cpu(), (unsigned long long)pmbsr,
+			KCPP_DEV_ERR_RATELIMITED(
+				dev_, "%s on CPU %u [PMBSR=0x%llx, PMBPTR=0x%llx, PMBLIMITR=0x%llx]\n",
+				describe(syn.fault), kcpp_this_cpu(), (unsigned long long)pmbsr,
 				(unsigned long long)get<PMBPTR>(io),
 				(unsigned long long)get<PMBLIMITR>(io));
 		output_end(io);
@@ -466,8 +525,14 @@ private:
 		hw::isb();
 	}
 
-	armature_spe *s_;
+	kcpp_device *dev_;
+	kcpp_pmu *perf_ = nullptr;
+	kcpp_aux_handles *aux_ = nullptr;
+	kcpp::PerCpu<Counters> counters_;
+	kcpp::CpuMask supported_;
+	int irq_ = 0;
 	Caps caps_{};
+	char name_[16] = "arm_spe_";
 	Platform platform_;
 };
 
@@ -499,87 +564,125 @@ void read_ids(void *arg)
 }
 
 // The profiling interrupt is one PPI, its CPUs the ones SPE is used on.
-int get_ppi(armature_spe *s)
+template <typename Platform>
+kcpp::Result<void> Spe<Platform>::find_ppi()
 {
-	const int irq = armature_spe_platform_irq(s);
+	const int irq = kcpp_device_irq(dev_, 0);
 	if (irq < 0)
-		return -ENXIO;
-	if (!armature_spe_irq_is_percpu(irq)) {
-		armature_spe_err(s, "expected a PPI but got SPI %d\n", irq);
-		return -EINVAL;
+		return kcpp::Error(-ENXIO);
+	if (!kcpp_irq_is_percpu(irq)) {
+		KCPP_DEV_ERR(dev_, "expected a PPI but got SPI %d\n", irq);
+		return kcpp::Error(-EINVAL);
 	}
-	if (armature_spe_set_ppi(s, irq)) {
-		armature_spe_err(s, "cannot get the CPUs of PPI %d\n", irq);
-		return -EINVAL;
+	if (kcpp_irq_percpu_cpus(irq, supported_.raw())) {
+		KCPP_DEV_ERR(dev_, "cannot get the CPUs of PPI %d\n", irq);
+		return kcpp::Error(-EINVAL);
 	}
-	return 0;
+	irq_ = irq;
+	return {};
 }
 
-// Reads the CPU's SPE description into the driver's object.
+// The CPU's SPE description.
 template <typename Platform>
-int read_caps(armature_spe *s, Spe<Platform> &core)
+kcpp::Result<void> Spe<Platform>::read_caps()
 {
-	IdRead<Platform> ids{&core.platform(), 0, 0, 0, 0};
-	if (int ret = armature_spe_call_on_supported_cpu(s, read_ids<Platform>, &ids))
-		return ret;
+	IdRead<Platform> ids{&platform_, 0, 0, 0, 0};
+	KCPP_TRY(kcpp::to_result(kcpp_call_on_any_cpu(supported_.raw(), read_ids<Platform>, &ids)));
 	const ProbeReport report = probe_caps(ids.dfr0, ids.pmbidr, ids.pmsidr, ids.pmsevfr);
 	if (report.status != ProbeStatus::ok) {
-		armature_spe_err(s, "%s [%u]\n", describe(report.status), report.raw_field);
-		return -ENXIO;
+		KCPP_DEV_ERR(dev_, "%s [%u]\n", describe(report.status), report.raw_field);
+		return kcpp::Error(-ENXIO);
 	}
 	if (report.interval_assumed)
-		armature_spe_warn(s, "unknown PMSIDR_EL1.Interval [%u]; assuming 4096\n",
-				  unsigned(PMSIDR::FromValue(ids.pmsidr).interval()));
+		KCPP_DEV_WARN(dev_, "unknown PMSIDR_EL1.Interval [%u]; assuming 4096\n",
+			      unsigned(PMSIDR::FromValue(ids.pmsidr).interval()));
 	if (report.count_size_assumed)
-		armature_spe_warn(s, "unknown PMSIDR_EL1.CountSize [%u]; assuming 12 bits\n",
-				  unsigned(PMSIDR::FromValue(ids.pmsidr).countsize()));
-	core.set_caps(report.caps);
-	return 0;
+		KCPP_DEV_WARN(dev_, "unknown PMSIDR_EL1.CountSize [%u]; assuming 12 bits\n",
+			      unsigned(PMSIDR::FromValue(ids.pmsidr).countsize()));
+	caps_ = report.caps;
+	return {};
 }
 
 constexpr unsigned nr_cap_files = sizeof(cap_files) / sizeof(cap_files[0]);
 
-int set_attrs(armature_spe *s)
+// Upstream's files: cpumask, caps/ and the format/ files this SPE has.
+template <typename Platform>
+kcpp::Result<const attribute_group **> Spe<Platform>::make_attrs()
 {
-	if (int ret = armature_spe_alloc_attrs(s, nr_cap_files, nr_format_fields))
-		return ret;
-	for (unsigned i = 0; i < nr_cap_files; i++)
-		armature_spe_set_cap_attr(s, i, cap_files[i].name, cap_files[i].hex);
-	for (unsigned i = 0; i < nr_format_fields; i++)
-		armature_spe_set_format_attr(s, i, format_fields[i].name, format_fields[i].spec);
-	return 0;
+	auto files = KCPP_TRY(kcpp::SysfsGroups::create(dev_, 3, 1 + nr_cap_files + nr_format_fields));
+	files.group(nullptr);
+	files.cpumask("cpumask", supported_);
+	files.group("caps");
+	for (const CapFile &c : cap_files)
+		files.number(c.name, c.value(caps_), c.hex);
+	files.group("format");
+	for (const auto &f : format_fields)
+		if ((caps_.features & f.needs) == f.needs)
+			files.string(f.name, f.spec);
+	return files.groups();
+}
+
+// The PPI, the hotplug instance (bringing up every online supported CPU),
+// the PMU as arm_spe_<n>, its stats file; each undone at unbind, in reverse.
+template <typename Platform>
+kcpp::Result<void> Spe<Platform>::register_pmu(const attribute_group **groups)
+{
+	int ret = kcpp_device_request_percpu_irq(
+		dev_, irq_, KBUILD_MODNAME, [](void *p) { return static_cast<Spe *>(p)->handle_irq(); },
+		this);
+	if (ret) {
+		KCPP_DEV_ERR(dev_, "cannot request PPI %d: %d\n", irq_, ret);
+		return kcpp::Error(ret);
+	}
+	kcpp_cpuhp_instance *hotplug = kcpp_cpuhp_instance_alloc(dev_, &kcpp::cpuhp_ops<Spe>, this);
+	perf_ = kcpp_pmu_alloc(dev_, &kcpp::perf::pmu_type<Spe>, this);
+	if (!hotplug || !perf_)
+		return kcpp::Error(-ENOMEM);
+	KCPP_TRY(kcpp::to_result(kcpp_cpuhp_add(cpuhp_state, hotplug)));
+	KCPP_TRY(kcpp::to_result(kcpp_device_add_action(
+		dev_, [](void *h) {
+			kcpp_cpuhp_del(cpuhp_state, static_cast<kcpp_cpuhp_instance *>(h));
+		}, hotplug)));
+	append_number(name_, __atomic_fetch_add(&next_index, 1, __ATOMIC_RELAXED));
+	KCPP_TRY(kcpp::to_result(kcpp_pmu_register(
+		perf_, kcpp::this_module(), name_,
+		KCPP_PERF_PMU_CAP_EXCLUSIVE | KCPP_PERF_PMU_CAP_ITRACE, groups)));
+	KCPP_TRY(kcpp::to_result(kcpp_device_add_action(
+		dev_, [](void *p) { kcpp_pmu_unregister(static_cast<kcpp_pmu *>(p)); }, perf_)));
+	return kcpp::to_result(kcpp_device_debugfs_file(
+		dev_, name_, debugfs_dir,
+		[](const void *p, seq_file *m) { static_cast<const Spe *>(p)->show_stats(m); }, this));
 }
 
 // The driver's object of a device, made and registered.
 template <typename Platform>
-int probe(armature_spe *s)
+int Spe<Platform>::probe(kcpp_device *dev)
 {
 	// The buffer is a kernel virtual address, which the profiler cannot
 	// reach while the kernel is unmapped at EL0.
-	if (armature_spe_kernel_unmapped_at_el0()) {
-		armature_spe_err(s, "profiling buffer inaccessible with kernel page-table isolation; boot with kpti=off\n");
+	if (kcpp_arm64_kernel_unmapped_at_el0()) {
+		KCPP_DEV_ERR(dev, "profiling buffer inaccessible with kernel page-table isolation; boot with kpti=off\n");
 		return -EPERM;
 	}
-	if (int ret = get_ppi(s))
-		return ret;
-	auto core = kcpp::make<Spe<Platform>>(kcpp::gfp::kernel, s);
-	if (!core)
-		return -ENOMEM;
-	if (int ret = core->platform().init(s))
-		return ret;
-	if (int ret = read_caps(s, *core))
-		return ret;
-	if (int ret = set_attrs(s))
-		return ret;
-	armature_spe_set_core(s, core.get());
-	if (int ret = armature_spe_register(s)) {
-		armature_spe_set_core(s, nullptr);
-		return ret;
-	}
-	const Caps &caps = core->caps();
-	armature_spe_info(s, "probed SPEv1.%u [max_record_sz %u, align %u, features 0x%x]\n",
-			  caps.pmsver - 1, caps.records.max_size(), caps.records.align(), caps.features);
-	(void)core.release();
+	auto result = [&]() -> kcpp::Result<Spe *> {
+		Spe *spe = kcpp::make_bound<Spe>(dev, dev);
+		if (!spe)
+			return kcpp::Error(-ENOMEM);
+		KCPP_TRY(spe->find_ppi());
+		spe->counters_ = KCPP_TRY(kcpp::PerCpu<Counters>::create(dev));
+		spe->aux_ = kcpp_aux_handles_alloc(dev);
+		if (!spe->aux_)
+			return kcpp::Error(-ENOMEM);
+		KCPP_TRY(kcpp::to_result(spe->platform_.init(dev, spe->supported_, spe)));
+		KCPP_TRY(spe->read_caps());
+		KCPP_TRY(spe->register_pmu(KCPP_TRY(spe->make_attrs())));
+		return spe;
+	}();
+	if (!result)
+		return result.code();
+	const Caps &caps = result.value()->caps_;
+	KCPP_DEV_INFO(dev, "probed SPEv1.%u [max_record_sz %u, align %u, features 0x%x]\n",
+		      caps.pmsver - 1, caps.records.max_size(), caps.records.align(), caps.features);
 	return 0;
 }
 

@@ -9,11 +9,11 @@ namespace armature::spe {
 struct Platform {
 	using Io = hw::Cpu;
 
-	int init(armature_spe *) { return 0; }
+	int init(kcpp_device *, const kcpp::CpuMask &, void *) { return 0; }
 	Io io() const { return Io(); }
 	void started_local() {}
 	void stopping_local() {}
-	void show_stats(armature_spe *, seq_file *) const {}
+	void show_stats(seq_file *) const {}
 };
 
 } // namespace armature::spe

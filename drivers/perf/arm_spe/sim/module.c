@@ -6,7 +6,9 @@
  * "armature,simulated-spe" (tools/qemu/spe-fixture) or the platform device
  * "armature,spe-sim" (tests/modules/spe_acpi_fixture.c). Here: those IDs,
  * the module parameters and the per-CPU timers that run the models; the
- * driver is sim/pmu.cpp and glue.c.
+ * driver is sim/pmu.cpp. Test code, so not held to the rule of the drivers'
+ * C files (scripts/check-glue): the timers are plumbing no shipped module
+ * needs, and kcpp.ko carries nothing only tests use.
  */
 #include <linux/hrtimer.h>
 #include <linux/mod_devicetable.h>
@@ -15,23 +17,28 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <asm/irq_regs.h>
+#include <kcpp/glue.h>
 
 #include "sim.h"
 
 /* How often a simulated CPU's model catches up with the time it ran. */
 #define SIM_TICK_NS (1 * NSEC_PER_MSEC)
 
-const struct platform_device_id armature_spe_platform_ids[] = {
+static const struct platform_device_id sim_platform_ids[] = {
 	{ "armature,spe-sim", 0 },
 	{ },
 };
-MODULE_DEVICE_TABLE(platform, armature_spe_platform_ids);
+MODULE_DEVICE_TABLE(platform, sim_platform_ids);
 
-const struct of_device_id armature_spe_of_ids[] = {
+static const struct of_device_id sim_of_ids[] = {
 	{ .compatible = "armature,simulated-spe" },
 	{ },
 };
-MODULE_DEVICE_TABLE(of, armature_spe_of_ids);
+MODULE_DEVICE_TABLE(of, sim_of_ids);
+
+KCPP_PLATFORM_DRIVER(armature_spe_driver, "arm_spe_sim", sim_of_ids, NULL, sim_platform_ids,
+		     &armature_spe_driver_ops, true);
+KCPP_MODULE_INIT_EXIT(armature_spe_init, armature_spe_exit);
 
 static struct armature_spe_sim_params sim_params;
 module_param_named(pmsver, sim_params.pmsver, uint, 0444);
@@ -68,7 +75,7 @@ struct armature_spe_sim_cpu {
 };
 
 struct armature_spe_sim {
-	struct armature_spe *spe;
+	void *driver;
 	struct armature_spe_sim_cpu __percpu *cpus;
 	u64 word; /* what the simulated kernel loads and stores access */
 };
@@ -92,19 +99,19 @@ static enum hrtimer_restart sim_timer(struct hrtimer *timer)
 		ctx.sp = user_stack_pointer(regs);
 		ctx.user = user_mode(regs);
 	}
-	if (!armature_spe_sim_tick_local(cpu->sim->spe, &ctx))
+	if (!armature_spe_sim_tick_local(cpu->sim->driver, &ctx))
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(timer, ns_to_ktime(SIM_TICK_NS));
 	return HRTIMER_RESTART;
 }
 
-struct armature_spe_sim *armature_spe_sim_alloc(struct armature_spe *s)
+struct armature_spe_sim *armature_spe_sim_alloc(void *driver)
 {
 	struct armature_spe_sim *sim = kzalloc(sizeof(*sim), GFP_KERNEL);
 
 	if (!sim)
 		return NULL;
-	sim->spe = s;
+	sim->driver = driver;
 	sim->cpus = alloc_percpu(struct armature_spe_sim_cpu);
 	if (!sim->cpus) {
 		kfree(sim);

@@ -39,7 +39,7 @@ public:
 	{
 		// Stopped before the models they run go.
 		if (timers_) {
-			for_each_cpu(s_, [this](unsigned cpu) {
+			for_each_cpu(*cpus_, [this](unsigned cpu) {
 				armature_spe_sim_timer_cancel(timers_, cpu);
 			});
 			armature_spe_sim_free(timers_);
@@ -49,18 +49,18 @@ public:
 	Platform(const Platform &) = delete;
 	Platform &operator=(const Platform &) = delete;
 
-	int init(armature_spe *s)
+	int init(kcpp_device *dev, const kcpp::CpuMask &cpus, void *driver)
 	{
 		const armature_spe_sim_params &params = *armature_spe_sim_module_params();
-		const unsigned nr = armature_spe_nr_cpu_ids();
-		s_ = s;
+		const unsigned nr = kcpp_nr_cpu_ids();
+		cpus_ = &cpus;
 		models_ = static_cast<sim::Model *>(kcpp_kmalloc(sizeof(sim::Model) * nr,
 								 kcpp::gfp::kernel));
 		if (!models_)
 			return -ENOMEM;
 		// Nothing fails from here on: the destructor finds the timers
 		// set up.
-		timers_ = armature_spe_sim_alloc(s);
+		timers_ = armature_spe_sim_alloc(driver);
 		if (!timers_)
 			return -ENOMEM;
 		const sim::IdRegisters ids{
@@ -70,15 +70,15 @@ public:
 		};
 		for (unsigned cpu = 0; cpu < nr; cpu++)
 			new (&models_[cpu]) sim::Model(ids, cpu + 1);
-		for_each_cpu(s, [this](unsigned cpu) { armature_spe_sim_timer_init(timers_, cpu); });
+		for_each_cpu(cpus, [this](unsigned cpu) { armature_spe_sim_timer_init(timers_, cpu); });
 		ops_per_us_ = params.ops_per_us ? params.ops_per_us : default_ops_per_us;
-		armature_spe_warn(s, "simulated SPE, a test model and not hardware: PMSVer %u, PMBIDR 0x%llx, PMSIDR 0x%llx\n",
+		KCPP_DEV_WARN(dev, "simulated SPE, a test model and not hardware: PMSVer %u, PMBIDR 0x%llx, PMSIDR 0x%llx\n",
 				  ids.pmsver, (unsigned long long)ids.pmbidr,
 				  (unsigned long long)ids.pmsidr);
 		return 0;
 	}
 
-	Io &io() const { return models_[armature_spe_this_cpu()]; }
+	Io &io() const { return models_[kcpp_this_cpu()]; }
 
 	// The timer runs while the model profiles.
 	void started_local()
@@ -87,13 +87,13 @@ public:
 			armature_spe_sim_timer_start_local(timers_);
 	}
 
-	void stopping_local() { armature_spe_sim_timer_cancel(timers_, armature_spe_this_cpu()); }
+	void stopping_local() { armature_spe_sim_timer_cancel(timers_, kcpp_this_cpu()); }
 
 	// The models' counts, after the driver's (see Spe::show_stats).
-	void show_stats(armature_spe *s, seq_file *m) const
+	void show_stats(seq_file *m) const
 	{
 		sim::Model::Stats sum{};
-		for_each_cpu(s, [&](unsigned cpu) {
+		for_each_cpu(*cpus_, [&](unsigned cpu) {
 			const sim::Model::Stats &st = models_[cpu].stats();
 			sum.samples += peek(st.samples);
 			sum.records += peek(st.records);
@@ -101,17 +101,17 @@ public:
 			sum.padding_bytes += peek(st.padding_bytes);
 			sum.lost += peek(st.lost);
 		});
-		armature_spe_stat(m, "sim_samples", sum.samples);
-		armature_spe_stat(m, "sim_records", sum.records);
-		armature_spe_stat(m, "sim_record_bytes", sum.record_bytes);
-		armature_spe_stat(m, "sim_align_bytes", sum.padding_bytes);
-		armature_spe_stat(m, "sim_lost", sum.lost);
+		stat(m, "sim_samples", sum.samples);
+		stat(m, "sim_records", sum.records);
+		stat(m, "sim_record_bytes", sum.record_bytes);
+		stat(m, "sim_align_bytes", sum.padding_bytes);
+		stat(m, "sim_lost", sum.lost);
 	}
 
 	unsigned ops_per_us() const { return ops_per_us_; }
 
 private:
-	armature_spe *s_ = nullptr;
+	const kcpp::CpuMask *cpus_ = nullptr;
 	sim::Model *models_ = nullptr;
 	armature_spe_sim *timers_ = nullptr;
 	unsigned ops_per_us_ = 0;
@@ -126,7 +126,7 @@ namespace {
 
 bool tick_local(Driver &core, const armature_spe_sim_context &ctx)
 {
-	const unsigned cpu = armature_spe_this_cpu();
+	const unsigned cpu = kcpp_this_cpu();
 	// A CPU going down cancels its timer, but one started again on its way
 	// down moves with its other timers to a CPU whose model is not this
 	// timer's: the timer stops there (the CPU's own starts when it
@@ -161,7 +161,7 @@ bool tick_local(Driver &core, const armature_spe_sim_context &ctx)
 	// profiling for the rest of the time.
 	u64 ops = elapsed_ns * core.platform().ops_per_us() / 1000;
 	while (model.execute_until_event(ops, op))
-		core.handle_irq_local();
+		core.handle_irq();
 	return model.active();
 }
 
@@ -197,12 +197,13 @@ kcpp::Result<sim::Injection> parse_injection(const char *value)
 } // namespace
 } // namespace armature::spe
 
+using namespace armature::spe;
+
 extern "C" {
 
-bool armature_spe_sim_tick_local(armature_spe *s, const armature_spe_sim_context *ctx)
+bool armature_spe_sim_tick_local(void *driver, const armature_spe_sim_context *ctx)
 {
-	Driver *core = spe(s);
-	return core && tick_local(*core, *ctx);
+	return tick_local(*static_cast<Driver *>(driver), *ctx);
 }
 
 int armature_spe_sim_inject(const char *what)

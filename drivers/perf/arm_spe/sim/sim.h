@@ -8,6 +8,7 @@
 #define ARMATURE_SPE_SIM_H
 
 #include "../spe.h"
+#include <linux/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,8 +39,8 @@ struct armature_spe_sim_context {
 
 /* --- C++ (sim/pmu.cpp), called by the C side --- */
 
-bool armature_spe_sim_tick_local(struct armature_spe *s,
-				 const struct armature_spe_sim_context *ctx);
+/* driver: the one armature_spe_sim_alloc() was given. */
+bool armature_spe_sim_tick_local(void *driver, const struct armature_spe_sim_context *ctx);
 /* The inject parameter: parses and queues a fault for the next record. */
 int armature_spe_sim_inject(const char *what);
 
@@ -48,7 +49,7 @@ int armature_spe_sim_inject(const char *what);
 const struct armature_spe_sim_params *armature_spe_sim_module_params(void);
 /* NULL: no memory. Each supported CPU's timer is then set up with
  * armature_spe_sim_timer_init(), and cancelled before the free. */
-struct armature_spe_sim *armature_spe_sim_alloc(struct armature_spe *s);
+struct armature_spe_sim *armature_spe_sim_alloc(void *driver);
 void armature_spe_sim_free(struct armature_spe_sim *sim);
 void armature_spe_sim_timer_init(struct armature_spe_sim *sim, unsigned int cpu);
 /* Waits for a running callback; on the CPU itself when it goes down, so
