@@ -292,9 +292,12 @@ struct [[gnu::packed]] Node {
 };
 static_assert(sizeof(Node) == 56 && __builtin_offsetof(Node, base_address0) == 20);
 
-inline constexpr u8 flag_dual_page = 1 << 0;
-inline constexpr u8 flag_container_affinity = 1 << 1; // processor otherwise
-inline constexpr u8 flag_atomic = 1 << 2;
+// Node Flags.
+struct Flags : kcpp::BitLayout<Flags, u8> {
+	KCPP_BIT(0, dual_page);          // a page-1 frame for the counters
+	KCPP_BIT(1, container_affinity); // proc_affinity is a container's UID, not a processor's
+	KCPP_BIT(2, atomic_64bit);       // 64-bit registers are single-copy atomic
+};
 
 enum NodeType : u8 { memory_controller, smmu, pcie_root, acpi_device, cache, node_types };
 inline constexpr const char *type_names[node_types] = {"mc", "smmu", "pcie", "acpi", "cache"};

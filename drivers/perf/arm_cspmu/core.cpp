@@ -108,7 +108,7 @@ Firmware read_firmware(kcpp_device *dev)
 	}
 	const auto &node = *static_cast<const apmt::Node *>(*platdata);
 	fw.apmt = &node;
-	fw.atomic_64bit = node.flags & apmt::flag_atomic;
+	fw.atomic_64bit = apmt::Flags::FromValue(node.flags).atomic_64bit();
 	if (node.type == apmt::acpi_device)
 		fw.acpi_dev = apmt_acpi_device(dev, node);
 	if (fw.acpi_dev)
@@ -251,7 +251,7 @@ kcpp::Result<int> Instance::associate_cpus()
 			first = cpu;
 	};
 	if (node) {
-		bool container = node->flags & apmt::flag_container_affinity;
+		bool container = apmt::Flags::FromValue(node->flags).container_affinity();
 		kcpp::for_each_possible_cpu([&](unsigned cpu) {
 			u32 uid;
 			if (container ? cpu_in_acpi_container(cpu, node->proc_affinity)
@@ -277,7 +277,7 @@ kcpp::Result<int> Instance::associate_cpus()
 	if (first < 0) {
 		if (node)
 			KCPP_DEV_ERR(dev(), "no CPU has the APMT node's %s UID %u\n",
-				     node->flags & apmt::flag_container_affinity
+				     apmt::Flags::FromValue(node->flags).container_affinity()
 					     ? "processor container" : "processor",
 				     node->proc_affinity);
 		else
@@ -405,7 +405,7 @@ int Instance::probe(kcpp_device *dev)
 		volatile void *page0 = KCPP_TRY(map_frame(dev, 0, true));
 		volatile void *page1 = KCPP_TRY(map_frame(dev, 1, false));
 		fw.page1_present = page1 != nullptr;
-		if (fw.apmt && bool(fw.apmt->flags & apmt::flag_dual_page) != fw.page1_present) {
+		if (fw.apmt && apmt::Flags::FromValue(fw.apmt->flags).dual_page() != fw.page1_present) {
 			KCPP_DEV_ERR(dev, "APMT node %s a dual-page PMU but there is %s page-1 frame\n",
 				     fw.page1_present ? "does not describe" : "describes",
 				     fw.page1_present ? "a" : "no");
