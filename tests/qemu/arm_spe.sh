@@ -136,6 +136,14 @@ n=$(spe_records /tmp/spe.data)
 check "perf decodes SPE records ($n)" test "$n" -gt 100
 expect_eq "perf got every record the simulated SPE wrote" $(($(spe_stat sim_records) - written)) "$n"
 expect_eq "no packet perf cannot decode" 0 "$(bad_packets /tmp/spe.data)"
+# The events pin the module that registered their PMU (pmu->module), not
+# kcpp, whose trampolines perf calls.
+refs_before="$(cat /sys/module/arm_spe_sim/refcnt) $(cat /sys/module/kcpp/refcnt)"
+check "perf record while reading the modules' references" \
+	perf record -q -e arm_spe// -o /tmp/refs.data -- \
+	sh -c "echo \$(cat /sys/module/arm_spe_sim/refcnt) \$(cat /sys/module/kcpp/refcnt) >/tmp/refs"
+check "an open event holds arm_spe_sim" test "$(cut -d' ' -f1 /tmp/refs)" -gt "${refs_before% *}"
+expect_eq "and not kcpp" "${refs_before#* }" "$(cut -d' ' -f2 /tmp/refs)"
 check "perf report shows the synthesized SPE events" \
 	sh -c "perf report -i /tmp/spe.data --stdio 2>&1 | grep -q 'memory\|l1d-access\|tlb-access'"
 check "perf script resolves samples to busybox (the workload)" \
