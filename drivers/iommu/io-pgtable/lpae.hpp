@@ -204,39 +204,52 @@ struct Table {
 	LinearMap linear;
 	u64 pgd_index_mask;
 	Geometry geo;
+	Pte last_leaf;			// a leaf's type at the last level: Mali's are blocks
 	Pte attrs[prot::all + 1];	// prot_to_attrs() for every prot
 
 	bool noncoherent() const { return !iop.cfg.coherent_walk; }
 };
 
-template <typename Env, unsigned PgShift, unsigned Start, bool Mali>
-class Walker {
+// The granule as a walker knows it: a constant, so that shifts and masks
+// are immediates.
+template <unsigned PgShift>
+struct FixedGranule {
 	static_assert(PgShift == 12 || PgShift == 14 || PgShift == 16);
+	static constexpr bool four_levels = PgShift != 16;	// 64K tables have at most 3
+	static constexpr unsigned pg_shift(const Table &) { return PgShift; }
+	static constexpr Pte oa_to_pte(const Table &, u64 pa) { return lpae::oa_to_pte<PgShift>(pa); }
+	static constexpr u64 pte_to_oa(const Table &, Pte pte) { return lpae::pte_to_oa<PgShift>(pte); }
+};
+
+template <typename Env, typename G, unsigned Start>
+class Walker {
 	static_assert(Start < max_levels);
 
 	static constexpr unsigned last = max_levels - 1;
-	static constexpr unsigned bits = PgShift - 3;
-	static constexpr usize entries = usize(1) << bits;
-	static constexpr usize granule = usize(1) << PgShift;
-
-	static constexpr unsigned shift(unsigned level) { return (max_levels - level) * bits + 3; }
-	static constexpr u64 block(unsigned level) { return u64(1) << shift(level); }
+	static unsigned bits(const Table &t) { return G::pg_shift(t) - 3; }
+	static usize entries(const Table &t) { return usize(1) << bits(t); }
+	static usize granule(const Table &t) { return usize(1) << G::pg_shift(t); }
+	static unsigned shift(const Table &t, unsigned level)
+	{
+		return (max_levels - level) * bits(t) + 3;
+	}
+	static u64 block(const Table &t, unsigned level) { return u64(1) << shift(t, level); }
 
 	template <unsigned L>
 	static usize index(const Table &t, u64 iova)
 	{
 		if constexpr (L == Start)
-			return (iova >> shift(L)) & t.pgd_index_mask;
+			return (iova >> shift(t, L)) & t.pgd_index_mask;
 		else
-			return (iova >> shift(L)) & (entries - 1);
+			return (iova >> shift(t, L)) & (entries(t) - 1);
 	}
 
 	// Mali's last level holds block-type (not page-type) entries.
 	template <unsigned L>
-	static constexpr bool is_leaf(Pte pte)
+	static bool is_leaf(const Table &t, Pte pte)
 	{
-		if constexpr (L == last && !Mali)
-			return (pte & Desc::type_mask) == Desc::type_page;
+		if constexpr (L == last)
+			return (pte & Desc::type_mask) == t.last_leaf;
 		else
 			return (pte & Desc::type_mask) == Desc::type_block;
 	}
@@ -251,12 +264,15 @@ class Walker {
 	}
 
 	template <unsigned L>
-	static constexpr Pte leaf_type()
+	static Pte leaf_type(const Table &t)
 	{
-		return L == last && !Mali ? Desc::type_page : Desc::type_block;
+		if constexpr (L == last)
+			return t.last_leaf;
+		else
+			return Desc::type_block;
 	}
 
-	static Pte *deref(const Table &t, Pte pte) { return t.linear.virt<Pte>(pte_to_oa<PgShift>(pte)); }
+	static Pte *deref(const Table &t, Pte pte) { return t.linear.virt<Pte>(G::pte_to_oa(t, pte)); }
 
 	static void sync(const Table &t, const Pte *ptep, usize count)
 	{
@@ -269,7 +285,7 @@ class Walker {
 	// was pushed out, which SW_SYNC records for the CPUs that race with us.
 	static Pte install_table(Table &t, Pte *table, Pte *ptep, Pte curr)
 	{
-		Pte desc = oa_to_pte<PgShift>(t.linear.phys(table)) | Desc::type_table;
+		Pte desc = G::oa_to_pte(t, t.linear.phys(table)) | Desc::type_table;
 		if (t.iop.cfg.quirks & quirk::arm_ns)
 			desc |= Desc::nstable_mask;
 		Env::dma_wmb();	// the table's contents before the descriptor
@@ -294,12 +310,12 @@ class Walker {
 			Pte pte = pte_load(ptep);
 			Pte *next = nullptr;
 			if (!pte) {
-				next = static_cast<Pte *>(Env::alloc_table(t.iop.cfg, granule, gfp));
+				next = static_cast<Pte *>(Env::alloc_table(t.iop.cfg, granule(t), gfp));
 				if (!next)
 					return -ENOMEM;
 				pte = install_table(t, next, ptep, 0);
 				if (pte)	// another CPU installed one first
-					Env::free_table(t.iop.cfg, next, granule);
+					Env::free_table(t.iop.cfg, next, granule(t));
 			} else if (t.noncoherent() && !(pte & Desc::sw_sync_mask)) {
 				Env::sync(t.iop.cfg, ptep, sizeof(Pte));
 			}
@@ -337,7 +353,7 @@ class Walker {
 			if (!is_table<L>(pte))
 				return false;
 			const Pte *table = deref(t, pte);
-			for (usize i = 0; i < entries; i++) {
+			for (usize i = 0, n = entries(t); i < n; i++) {
 				Pte entry = pte_load(table + i);
 				if (entry && !is_empty_table<L + 1>(t, entry))
 					return false;
@@ -353,7 +369,7 @@ class Walker {
 			for (usize i = 0; i < count; i++) {
 				Pte pte = table[i];
 				if (is_table<L>(pte))
-					free_tables<L + 1>(t, deref(t, pte), entries, granule);
+					free_tables<L + 1>(t, deref(t, pte), entries(t), granule(t));
 			}
 		}
 		Env::free_table(t.iop.cfg, table, bytes);
@@ -368,8 +384,8 @@ class Walker {
 		if constexpr (L < last) {
 			pte_store(ptep, Pte(0));
 			sync(t, ptep, 1);
-			tlb_flush_walk(t.iop, iova, block(L), granule);
-			free_tables<L + 1>(t, deref(t, pte), entries, granule);
+			tlb_flush_walk(t.iop, iova, block(t, L), granule(t));
+			free_tables<L + 1>(t, deref(t, pte), entries(t), granule(t));
 		}
 	}
 
@@ -377,8 +393,8 @@ class Walker {
 	static int map_at(Table &t, u64 iova, u64 paddr, usize pgcount, Pte attrs, unsigned gfp,
 			  usize *mapped)
 	{
-		constexpr u64 size = block(L);
-		const Pte desc = attrs | leaf_type<L>();
+		const u64 size = block(t, L);
+		const Pte desc = attrs | leaf_type<L>(t);
 
 		while (pgcount) {
 			Pte *table;
@@ -386,7 +402,7 @@ class Walker {
 			if (ret)
 				return ret;
 			usize first = index<L>(t, iova);
-			usize n = entries - (first & (entries - 1));
+			usize n = entries(t) - (first & (entries(t) - 1));
 			if (n > pgcount)
 				n = pgcount;
 			Pte *ptep = table + first;
@@ -394,14 +410,14 @@ class Walker {
 			// does not silently replace a table that still maps pages.
 			for (usize i = 0; i < n; i++) {
 				Pte old = pte_load(ptep + i);
-				if (is_leaf<L>(old) || (old && !is_empty_table<L>(t, old)))
+				if (is_leaf<L>(t, old) || (old && !is_empty_table<L>(t, old)))
 					return -EEXIST;
 			}
 			for (usize i = 0; i < n; i++) {
 				Pte old = pte_load(ptep + i);
 				if (old)
 					drop_table<L>(t, ptep + i, old, iova + i * size);
-				pte_store(ptep + i, desc | oa_to_pte<PgShift>(paddr + i * size));
+				pte_store(ptep + i, desc | G::oa_to_pte(t, paddr + i * size));
 			}
 			sync(t, ptep, n);
 			*mapped += n * size;
@@ -415,7 +431,7 @@ class Walker {
 	template <unsigned L>
 	static usize unmap_at(Table &t, u64 iova, usize pgcount, iommu_iotlb_gather *gather)
 	{
-		constexpr u64 size = block(L);
+		const u64 size = block(t, L);
 		const bool add_pages = gather && !Env::gather_queued(gather);
 		usize unmapped = 0;
 
@@ -431,7 +447,7 @@ class Walker {
 				return unmapped;
 			}
 			usize first = index<L>(t, iova);
-			usize n = entries - (first & (entries - 1));
+			usize n = entries(t) - (first & (entries(t) - 1));
 			if (n > pgcount)
 				n = pgcount;
 			Pte *ptep = table + first;
@@ -462,13 +478,13 @@ class Walker {
 	static void dirty_walk(Table &t, Pte *table, u64 addr, u64 last_addr, unsigned long flags,
 			       iommu_dirty_bitmap *dirty)
 	{
-		constexpr u64 size = block(L);
-		const usize count = L == Start ? t.pgd_index_mask + 1 : entries;
+		const u64 size = block(t, L);
+		const usize count = L == Start ? t.pgd_index_mask + 1 : entries(t);
 		for (usize i = index<L>(t, addr); i < count; i++) {
 			u64 base = addr & ~(size - 1);
 			Pte *ptep = table + i;
 			Pte pte = pte_load(ptep);
-			if (is_leaf<L>(pte)) {
+			if (is_leaf<L>(t, pte)) {
 				if ((pte & (Desc::ap_rdonly_mask | Desc::dbm_mask)) == Desc::dbm_mask) {
 					Env::record_dirty(dirty, base, size);
 					if (!(flags & dirty_no_clear))
@@ -496,24 +512,15 @@ public:
 		if (!ret) {
 			const Pte attrs = t.attrs[iommu_prot & prot::all];
 			usize done = 0;
-			switch (pgsize) {
-			case block(3):
+			ret = -EINVAL;
+			if (pgsize == block(t, 3)) {
 				ret = map_at<3>(t, iova, paddr, pgcount, attrs, gfp, &done);
-				break;
-			case block(2):
+			} else if (pgsize == block(t, 2)) {
 				if constexpr (Start <= 2)
 					ret = map_at<2>(t, iova, paddr, pgcount, attrs, gfp, &done);
-				else
-					ret = -EINVAL;
-				break;
-			case block(1):
+			} else if (pgsize == block(t, 1)) {
 				if constexpr (Start <= 1)
 					ret = map_at<1>(t, iova, paddr, pgcount, attrs, gfp, &done);
-				else
-					ret = -EINVAL;
-				break;
-			default:
-				ret = -EINVAL;
 			}
 			*mapped += done;
 		}
@@ -528,17 +535,14 @@ public:
 		const armature_pgtable_cfg &cfg = t.iop.cfg;
 		if (!check_unmap_args<Env>(cfg, iova, pgsize, pgcount))
 			return 0;
-		switch (pgsize) {
-		case block(3):
+		if (pgsize == block(t, 3))
 			return unmap_at<3>(t, iova, pgcount, gather);
-		case block(2):
+		if (pgsize == block(t, 2)) {
 			if constexpr (Start <= 2)
 				return unmap_at<2>(t, iova, pgcount, gather);
-			break;
-		case block(1):
+		} else if (pgsize == block(t, 1)) {
 			if constexpr (Start <= 1)
 				return unmap_at<1>(t, iova, pgcount, gather);
-			break;
 		}
 		return 0;
 	}
@@ -553,8 +557,8 @@ public:
 	static u64 translate(const Table &t, const Pte *table, u64 iova)
 	{
 		Pte pte = pte_load(table + index<L>(t, iova));
-		if (is_leaf<L>(pte))
-			return pte_to_oa<PgShift>(pte) | (iova & (block(L) - 1));
+		if (is_leaf<L>(t, pte))
+			return G::pte_to_oa(t, pte) | (iova & (block(t, L) - 1));
 		if constexpr (L < last) {
 			if (is_table<L>(pte))
 				return translate<L + 1>(t, deref(t, pte), iova);
@@ -596,44 +600,44 @@ struct Dispatch {
 	void (*free)(Table &);
 };
 
-template <typename Env, unsigned PgShift, unsigned Start, bool Mali = false>
+template <typename Env, typename G, unsigned Start>
 constexpr Dispatch<Env> dispatch_for()
 {
-	using W = Walker<Env, PgShift, Start, Mali>;
+	using W = Walker<Env, G, Start>;
 	return {&W::ops, W::free};
 }
 
-template <typename Env, unsigned PgShift>
-constexpr Dispatch<Env> dispatch_for_granule(unsigned start)
+template <typename Env, typename G>
+constexpr Dispatch<Env> dispatch_for_start(unsigned start)
 {
 	switch (start) {
 	case 0:
-		if constexpr (PgShift != 16)	// 64K tables have at most 3 levels
-			return dispatch_for<Env, PgShift, 0>();
+		if constexpr (G::four_levels)
+			return dispatch_for<Env, G, 0>();
 		break;
 	case 1:
-		return dispatch_for<Env, PgShift, 1>();
+		return dispatch_for<Env, G, 1>();
 	case 2:
-		return dispatch_for<Env, PgShift, 2>();
+		return dispatch_for<Env, G, 2>();
 	case 3:
-		return dispatch_for<Env, PgShift, 3>();
+		return dispatch_for<Env, G, 3>();
 	}
 	return {nullptr, nullptr};
 }
 
+// Mali is 4K with a four-level walk; its tables share that walker.
 template <typename Env>
 [[gnu::always_inline]] constexpr Dispatch<Env> select(const Geometry &geo, bool mali)
 {
-	if (mali)	// always four levels of 4K tables
-		return geo.pg_shift == 12 && geo.start_level == 0 ? dispatch_for<Env, 12, 0, true>()
-								   : Dispatch<Env>{nullptr, nullptr};
+	if (mali && (geo.pg_shift != 12 || geo.start_level != 0))
+		return {nullptr, nullptr};
 	switch (geo.pg_shift) {
 	case 12:
-		return dispatch_for_granule<Env, 12>(geo.start_level);
+		return dispatch_for_start<Env, FixedGranule<12>>(geo.start_level);
 	case 14:
-		return dispatch_for_granule<Env, 14>(geo.start_level);
+		return dispatch_for_start<Env, FixedGranule<14>>(geo.start_level);
 	case 16:
-		return dispatch_for_granule<Env, 16>(geo.start_level);
+		return dispatch_for_start<Env, FixedGranule<16>>(geo.start_level);
 	}
 	return {nullptr, nullptr};
 }
@@ -796,6 +800,7 @@ make_table(armature_pgtable_fmt fmt, const armature_pgtable_cfg &cfg, const Geom
 	t->free_fn = d.free;
 	t->geo = geo;
 	t->pgd_index_mask = (u64(1) << geo.pgd_bits) - 1;
+	t->last_leaf = fmt == ARMATURE_PGTABLE_ARM_MALI_LPAE ? Desc::type_block : Desc::type_page;
 	for (int p = 0; p <= prot::all; p++)
 		t->attrs[p] = prot_to_attrs(fmt, cfg.quirks, p);
 
