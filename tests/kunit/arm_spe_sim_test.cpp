@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// Tests of the simulated SPE (drivers/perf/arm_spe/sim/model.hpp): its
+// Tests of the simulated SPE (tests/modules/arm_spe_sim/model.hpp): its
 // registers as a driver sees them, the interval counter, the filters, the
 // records (decoded here by a packet decoder of the test's own and checked
 // byte for byte against the notes' example) and the buffer-management
@@ -7,7 +7,7 @@
 // (arm_spe_sim_test_glue.c) and as host tests.
 #include <kcpp_test.hpp>
 
-#include "sim/model.hpp"
+#include "model.hpp"
 
 #include <initializer_list>
 

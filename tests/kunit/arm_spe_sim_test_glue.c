@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite armature_spe_sim: the simulated SPE
- * (drivers/perf/arm_spe/sim/model.hpp) that stands in for the hardware
+ * (tests/modules/arm_spe_sim/model.hpp) that stands in for the hardware
  * under QEMU: its registers, sampling, filters, records and buffer
  * events. The cases are C++ (arm_spe_sim_test.cpp); the same bodies run as
  * host tests.

@@ -9,7 +9,7 @@
 //
 // The driver is Spe<Platform>, on kcpp's device, perf and sysfs adapters,
 // built once per module: pmu.cpp's Platform is the CPU's own registers
-// (arm_spe_pmu.ko), sim/pmu.cpp's the simulated SPE (arm_spe_sim.ko, tests
+// (arm_spe_pmu.ko), tests/modules/arm_spe_sim's the simulated SPE (arm_spe_sim.ko, tests
 // only). A Platform supplies:
 //
 //   using Io = ...;             the register policy (kcpp RegisterIo)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The module's entry points for one build of the driver, Spe<Platform>:
 // included last, once, by the .cpp of each module after it defines its
-// Platform (pmu.cpp, sim/pmu.cpp).
+// Platform (pmu.cpp, tests/modules/arm_spe_sim/pmu.cpp).
 #pragma once
 
 #include "driver.hpp"

@@ -2,7 +2,7 @@
 // The Statistical Profiling Extension's system registers, each field once,
 // named as in the Arm ARM. A register's "offset" is its system-register
 // encoding (sysreg_id below), so one I/O policy serves them all: the CPU's
-// MRS/MSR (hardware.hpp) or the simulated SPE (sim/model.hpp).
+// MRS/MSR (hardware.hpp) or the simulated SPE (tests/modules/arm_spe_sim/model.hpp).
 //
 //   PMBLIMITR::Get().set_limit(va >> 12).set_e(1).WriteTo(io);
 #pragma once

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * arm_spe: what a module's C file (module.c, sim/module.c) and the driver's
- * C++ (entry.hpp, built by pmu.cpp and sim/pmu.cpp) share.
+ * arm_spe: what a module's C file (module.c; tests/modules/arm_spe_sim/module.c) and the driver's
+ * C++ (entry.hpp, built by pmu.cpp and arm_spe_sim's pmu.cpp) share.
  */
 #ifndef ARMATURE_SPE_H
 #define ARMATURE_SPE_H

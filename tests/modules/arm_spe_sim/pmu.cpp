@@ -5,7 +5,7 @@
 // driver's interrupt handler where the hardware would raise the PPI.
 #include <new>
 
-#include "../driver.hpp"
+#include "driver.hpp"
 #include "model.hpp"
 #include "sim.h"
 
@@ -119,7 +119,7 @@ private:
 
 } // namespace armature::spe
 
-#include "../entry.hpp"
+#include "entry.hpp"
 
 namespace armature::spe {
 namespace {

@@ -15,7 +15,7 @@
 // check it), the model's choice is written next to the code.
 #pragma once
 
-#include "../regs.hpp"
+#include "regs.hpp"
 #include "packets.hpp"
 
 namespace armature::spe::sim {

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * arm_spe_sim: what the simulated build adds to spe.h's boundary, between
- * sim/pmu.cpp and sim/module.c: the module parameters, the per-CPU timers
+ * pmu.cpp and module.c: the module parameters, the per-CPU timers
  * that run the models, fault injection.
  */
 #ifndef ARMATURE_SPE_SIM_H
 #define ARMATURE_SPE_SIM_H
 
-#include "../spe.h"
+#include "spe.h"
 #include <linux/types.h>
 
 #ifdef __cplusplus
@@ -37,14 +37,14 @@ struct armature_spe_sim_context {
 	__u64 data_va, data_pa; /* a kernel word of the PMU's, and where it is */
 };
 
-/* --- C++ (sim/pmu.cpp), called by the C side --- */
+/* --- C++ (pmu.cpp), called by the C side --- */
 
 /* driver: the one armature_spe_sim_alloc() was given. */
 bool armature_spe_sim_tick_local(void *driver, const struct armature_spe_sim_context *ctx);
 /* The inject parameter: parses and queues a fault for the next record. */
 int armature_spe_sim_inject(const char *what);
 
-/* --- C (sim/module.c), called by C++ --- */
+/* --- C (module.c), called by C++ --- */
 
 const struct armature_spe_sim_params *armature_spe_sim_module_params(void);
 /* NULL: no memory. Each supported CPU's timer is then set up with

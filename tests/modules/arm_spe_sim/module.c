@@ -6,7 +6,7 @@
  * "armature,simulated-spe" (tools/qemu/spe-fixture) or the platform device
  * "armature,spe-sim" (tests/modules/spe_acpi_fixture.c). Here: those IDs,
  * the module parameters and the per-CPU timers that run the models; the
- * driver is sim/pmu.cpp. Test code, so not held to the rule of the drivers'
+ * driver is pmu.cpp. Test code, so not held to the rule of the drivers'
  * C files (scripts/check-glue): the timers are plumbing no shipped module
  * needs, and kcpp.ko carries nothing only tests use.
  */
