@@ -86,6 +86,14 @@ public:
 	void clear() { kcpp_cpumask_clear(raw()); }
 	// An online CPU of the mask other than cpu, or -1.
 	int any_online_but(unsigned cpu) const { return kcpp_cpumask_any_online_but(raw(), cpu); }
+	// fn(cpu) for each CPU of the mask, in order.
+	template <typename F>
+	void for_each(F &&fn) const
+	{
+		for (unsigned cpu = 0; cpu < kcpp_nr_cpu_ids(); cpu++)
+			if (test(cpu))
+				fn(cpu);
+	}
 	cpumask *raw() { return reinterpret_cast<cpumask *>(bits_); }
 	const cpumask *raw() const { return reinterpret_cast<const cpumask *>(bits_); }
 

@@ -8,6 +8,7 @@
 #include <kcpp/alloc.hpp>
 #include <kcpp/log.hpp>
 #include <kcpp/memory.h>
+#include <kcpp/name.hpp>
 #include <kcpp/static.hpp>
 
 using namespace armature::iopt;
@@ -49,18 +50,6 @@ constexpr const char *format_name(armature_pgtable_fmt fmt)
 
 constexpr char alias_prefix[] = "io-pgtable-fmt-";
 
-// "io-pgtable-fmt-" + name, in buf.
-template <kcpp::usize N>
-void make_alias(char (&buf)[N], const char *name)
-{
-	kcpp::usize i = 0;
-	for (const char *p = alias_prefix; *p && i < N - 1; p++)
-		buf[i++] = *p;
-	for (const char *p = name; *p && i < N - 1; p++)
-		buf[i++] = *p;
-	buf[i] = '\0';
-}
-
 int core_alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 	       armature_pgtable_ops **ops)
 {
@@ -69,14 +58,14 @@ int core_alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie
 		armature_pgtable_report(cfg->iommu_dev, "unknown format %d\n", fmt);
 		return -EINVAL;
 	}
-	char alias[sizeof(alias_prefix) + 16];
-	make_alias(alias, name);
+	kcpp::NameBuf<sizeof(alias_prefix) + 16> alias;
+	alias.append(alias_prefix).append(name);
 
-	auto format = formats->get(fmt, alias);
+	auto format = formats->get(fmt, alias.c_str());
 	if (!format) {
 		armature_pgtable_report(cfg->iommu_dev,
 					"format %s not available: no module provides %s (%d)\n",
-					name, alias, format.code());
+					name, alias.c_str(), format.code());
 		return -ENODEV;
 	}
 	armature_pgtable *iop = nullptr;

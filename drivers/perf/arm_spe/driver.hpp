@@ -31,6 +31,7 @@
 #include <kcpp/log.hpp>
 #include <kcpp/memory.h>
 #include <kcpp/module.hpp>
+#include <kcpp/name.hpp>
 #include <kcpp/perf.hpp>
 #include <kcpp/result.hpp>
 #include <kcpp/sysfs.hpp>
@@ -103,15 +104,6 @@ inline void count(u64 &counter, u64 n)
 	__atomic_store_n(&counter, counter + n, __ATOMIC_RELAXED);
 }
 
-// fn(cpu) for each CPU of the mask.
-template <typename Fn>
-void for_each_cpu(const kcpp::CpuMask &cpus, Fn fn)
-{
-	for (unsigned cpu = 0; cpu < kcpp_nr_cpu_ids(); cpu++)
-		if (cpus.test(cpu))
-			fn(cpu);
-}
-
 // One "name value" line of a stats file.
 inline void stat(seq_file *m, const char *name, u64 value)
 {
@@ -177,22 +169,6 @@ constexpr unsigned nr_format_fields = sizeof(format_fields) / sizeof(format_fiel
 constinit int cpuhp_state;
 constinit dentry *debugfs_dir;
 constinit int next_index = 0;
-
-// Appends n in decimal to the string in buf.
-template <kcpp::usize N>
-void append_number(char (&buf)[N], unsigned n)
-{
-	kcpp::usize end = __builtin_strlen(buf);
-	char digits[10];
-	unsigned count = 0;
-	do {
-		digits[count++] = char('0' + n % 10);
-		n /= 10;
-	} while (n && count < sizeof(digits));
-	while (count && end < N - 1)
-		buf[end++] = digits[--count];
-	buf[end] = '\0';
-}
 
 template <typename Platform>
 class Spe {
@@ -406,7 +382,7 @@ private:
 	void show_stats(seq_file *m) const
 	{
 		Counters sum{};
-		for_each_cpu(supported_, [&](unsigned cpu) {
+		supported_.for_each([&](unsigned cpu) {
 			const Counters &c = counters_.on(cpu);
 			sum.irqs += peek(c.irqs);
 			sum.pad_bytes += peek(c.pad_bytes);
@@ -532,7 +508,7 @@ private:
 	kcpp::CpuMask supported_;
 	int irq_ = 0;
 	Caps caps_{};
-	char name_[16] = "arm_spe_";
+	kcpp::NameBuf<16> name_;
 	Platform platform_;
 };
 
@@ -643,14 +619,14 @@ kcpp::Result<void> Spe<Platform>::register_pmu(const attribute_group **groups)
 		dev_, [](void *h) {
 			kcpp_cpuhp_del(cpuhp_state, static_cast<kcpp_cpuhp_instance *>(h));
 		}, hotplug)));
-	append_number(name_, __atomic_fetch_add(&next_index, 1, __ATOMIC_RELAXED));
+	name_.append("arm_spe_").append_uint(__atomic_fetch_add(&next_index, 1, __ATOMIC_RELAXED));
 	KCPP_TRY(kcpp::to_result(kcpp_pmu_register(
-		perf_, kcpp::this_module(), name_,
+		perf_, kcpp::this_module(), name_.c_str(),
 		KCPP_PERF_PMU_CAP_EXCLUSIVE | KCPP_PERF_PMU_CAP_ITRACE, groups)));
 	KCPP_TRY(kcpp::to_result(kcpp_device_add_action(
 		dev_, [](void *p) { kcpp_pmu_unregister(static_cast<kcpp_pmu *>(p)); }, perf_)));
 	return kcpp::to_result(kcpp_device_debugfs_file(
-		dev_, name_, debugfs_dir,
+		dev_, name_.c_str(), debugfs_dir,
 		[](const void *p, seq_file *m) { static_cast<const Spe *>(p)->show_stats(m); }, this));
 }
 

@@ -39,7 +39,7 @@ public:
 	{
 		// Stopped before the models they run go.
 		if (timers_) {
-			for_each_cpu(*cpus_, [this](unsigned cpu) {
+			cpus_->for_each([this](unsigned cpu) {
 				armature_spe_sim_timer_cancel(timers_, cpu);
 			});
 			armature_spe_sim_free(timers_);
@@ -70,7 +70,7 @@ public:
 		};
 		for (unsigned cpu = 0; cpu < nr; cpu++)
 			new (&models_[cpu]) sim::Model(ids, cpu + 1);
-		for_each_cpu(cpus, [this](unsigned cpu) { armature_spe_sim_timer_init(timers_, cpu); });
+		cpus.for_each([this](unsigned cpu) { armature_spe_sim_timer_init(timers_, cpu); });
 		ops_per_us_ = params.ops_per_us ? params.ops_per_us : default_ops_per_us;
 		KCPP_DEV_WARN(dev, "simulated SPE, a test model and not hardware: PMSVer %u, PMBIDR 0x%llx, PMSIDR 0x%llx\n",
 				  ids.pmsver, (unsigned long long)ids.pmbidr,
@@ -93,7 +93,7 @@ public:
 	void show_stats(seq_file *m) const
 	{
 		sim::Model::Stats sum{};
-		for_each_cpu(*cpus_, [&](unsigned cpu) {
+		cpus_->for_each([&](unsigned cpu) {
 			const sim::Model::Stats &st = models_[cpu].stats();
 			sum.samples += peek(st.samples);
 			sum.records += peek(st.records);
