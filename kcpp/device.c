@@ -74,6 +74,12 @@ void kcpp_platform_driver_unregister(struct kcpp_platform_driver *drv)
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_platform_driver_unregister, KCPP);
 
+int kcpp_platform_driver_attach(struct kcpp_platform_driver *drv)
+{
+	return driver_attach(&drv->driver.driver);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_platform_driver_attach, KCPP);
+
 /* The device */
 
 void *kcpp_device_platdata(const struct kcpp_device *kdev)
@@ -244,6 +250,13 @@ int kcpp_device_property_read_u32(const struct kcpp_device *kdev, const char *na
 	return device_property_read_u32(kdev->dev, name, value);
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_device_property_read_u32, KCPP);
+
+int kcpp_device_property_read_u64_array(const struct kcpp_device *kdev, const char *name,
+					u64 *values, unsigned long count)
+{
+	return device_property_read_u64_array(kdev->dev, name, values, count);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_device_property_read_u64_array, KCPP);
 
 int kcpp_device_of_cpu(const struct kcpp_device *kdev, const char *name, unsigned int index,
 		       int *cpu)

@@ -47,6 +47,9 @@ struct kcpp_driver_ops {
 /* The driver is owned by owner (the calling module: perf and sysfs pin it). */
 int kcpp_platform_driver_register(struct kcpp_platform_driver *drv, struct module *owner);
 void kcpp_platform_driver_unregister(struct kcpp_platform_driver *drv);
+/* Probes the driver's unbound devices again now (a device deferred until
+ * something appeared that the deferred-probe list does not wait for). */
+int kcpp_platform_driver_attach(struct kcpp_platform_driver *drv);
 
 /* --- A bound device --- */
 
@@ -85,6 +88,8 @@ void kcpp_disable_percpu_irq_local(int irq);
 /* Firmware properties (devicetree or ACPI _DSD). */
 bool kcpp_device_property_present(const struct kcpp_device *kdev, const char *name);
 int kcpp_device_property_read_u32(const struct kcpp_device *kdev, const char *name, __u32 *value);
+int kcpp_device_property_read_u64_array(const struct kcpp_device *kdev, const char *name,
+					__u64 *values, unsigned long count);
 /* The logical CPU of the index-th phandle of property name: 0 and *cpu (-1
  * for a CPU that is not possible), -ENOENT past the last. */
 int kcpp_device_of_cpu(const struct kcpp_device *kdev, const char *name, unsigned int index,
