@@ -38,6 +38,7 @@ private:
 #define KCPP_DEV_INFO(dev, ...) kcpp_dev_log(::kcpp::log_device(dev), KCPP_LOG_INFO, __VA_ARGS__)
 #define KCPP_DEV_DBG(dev, ...) kcpp_dev_dbg(::kcpp::log_device(dev), __VA_ARGS__)
 #define KCPP_ERR(...) kcpp_log(KCPP_LOG_ERR, __VA_ARGS__)
+#define KCPP_INFO(...) kcpp_log(KCPP_LOG_INFO, __VA_ARGS__)
 // At most the kernel's default burst per interval, per kcpp_device.
 #define KCPP_DEV_ERR_RATELIMITED(kdev, ...)                                    \
 	do {                                                                   \
