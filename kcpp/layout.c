@@ -4,6 +4,7 @@
  * alignments and constants of kernel objects that C++ embeds or passes on.
  * They differ between kernels (lockdep, KASAN), so each build makes its own.
  */
+#include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/gfp.h>
 #include <linux/interrupt.h>
@@ -13,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/perf_event.h>
 #include <linux/ratelimit.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -40,6 +42,10 @@ int main(void)
 	DEFINE(KCPP_WORK_ALIGN, __alignof__(struct work_struct));
 	DEFINE(KCPP_RATELIMIT_SIZE, sizeof(struct ratelimit_state));
 	DEFINE(KCPP_RATELIMIT_ALIGN, __alignof__(struct ratelimit_state));
+	DEFINE(KCPP_COMPLETION_SIZE, sizeof(struct completion));
+	DEFINE(KCPP_COMPLETION_ALIGN, __alignof__(struct completion));
+	DEFINE(KCPP_REFCOUNT_SIZE, sizeof(refcount_t));
+	DEFINE(KCPP_REFCOUNT_ALIGN, __alignof__(refcount_t));
 	BLANK();
 	DEFINE(KCPP_GFP_KERNEL, GFP_KERNEL);
 	DEFINE(KCPP_GFP_ATOMIC, GFP_ATOMIC);

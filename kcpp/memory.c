@@ -37,6 +37,12 @@ u64 kcpp_virt_to_phys(const void *addr)
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_virt_to_phys, KCPP);
 
+void *kcpp_phys_to_virt(u64 phys)
+{
+	return phys_to_virt(phys);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_phys_to_virt, KCPP);
+
 struct page *kcpp_virt_to_page(const void *addr)
 {
 	return virt_to_page(addr);

@@ -23,6 +23,8 @@ int kcpp_dev_to_node(const struct device *dev);
 void *kcpp_alloc_pages(int node, unsigned int gfp, unsigned int order);
 void kcpp_free_pages(void *addr, unsigned int order);
 __u64 kcpp_virt_to_phys(const void *addr);
+/* phys_to_virt(): the linear map's address of RAM at phys. */
+void *kcpp_phys_to_virt(__u64 phys);
 struct page *kcpp_virt_to_page(const void *addr);
 /* The pages mapped contiguously in the kernel's address space, or NULL. */
 void *kcpp_vmap(struct page **pages, unsigned int nr_pages);
