@@ -37,7 +37,9 @@ enum MsgId : u32 {
 	vm_alloc_vmid = 0x56000001,
 };
 
-// The RM's error codes (the first word of every reply's payload).
+// The RM's error codes (the first word of every reply's payload), as in
+// quic/gunyah-resource-manager include/rm_types.h (checked: 0x1..0x11 and
+// 0xffffffff match; 0x12..0x14 are from its latest version).
 enum class RmError : u32 {
 	ok = 0,
 	unimplemented = 0xffffffff,
@@ -58,6 +60,9 @@ enum class RmError : u32 {
 	irq_invalid = 0xf,
 	irq_inuse = 0x10,
 	irq_released = 0x11,
+	in_use = 0x12,
+	irq_not_mapped = 0x13,
+	vm_state = 0x14,
 };
 
 struct Header {
@@ -119,6 +124,7 @@ constexpr int to_errno(RmError e)
 	case RmError::busy:
 	case RmError::mem_inuse:
 	case RmError::irq_inuse:
+	case RmError::in_use:
 		return -EBUSY;
 	case RmError::msg_invalid:
 	case RmError::argument_invalid:
@@ -127,6 +133,7 @@ constexpr int to_errno(RmError e)
 	case RmError::mem_invalid:
 	case RmError::vmid_invalid:
 	case RmError::irq_invalid:
+	case RmError::vm_state:
 		return -EINVAL;
 	case RmError::map_failed:
 		return -EFAULT;
@@ -134,6 +141,7 @@ constexpr int to_errno(RmError e)
 	case RmError::irq_released:
 		return -ENOENT;
 	case RmError::lookup_failed:
+	case RmError::irq_not_mapped:
 		return -ENXIO;
 	}
 	return -EREMOTEIO;
@@ -162,6 +170,9 @@ constexpr const char *name(RmError e)
 	case RmError::irq_invalid: return "IRQ_INVALID";
 	case RmError::irq_inuse: return "IRQ_INUSE";
 	case RmError::irq_released: return "IRQ_RELEASED";
+	case RmError::in_use: return "IN_USE";
+	case RmError::irq_not_mapped: return "IRQ_NOT_MAPPED";
+	case RmError::vm_state: return "VM_STATE";
 	}
 	return nullptr;
 }
