@@ -6,10 +6,13 @@
 // deferred, with the reason in devices_deferred, and nothing is exposed.
 #include <kcpp/device.hpp>
 #include <kcpp/module.hpp>
+#include <kcpp/name.hpp>
 #include <kcpp/static.hpp>
 
 #include "core.h"
+#include "hypercall.hpp"
 #include "platform.hpp"
+#include "rm.hpp"
 
 using namespace armature::gunyah;
 
@@ -51,25 +54,146 @@ struct Driver {
 };
 constinit kcpp::Static<Driver> Driver::driver;
 
-class Instance {
+// The module alias of a platform's ops: GUNYAH_PLATFORM_ALIAS of its UUID.
+kcpp::NameBuf<56> platform_alias(const Uuid &uuid)
+{
+	kcpp::NameBuf<56> alias;
+	alias.append("gunyah-platform-");
+	for (unsigned i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			alias.append("-");
+		if (uuid.b[i] < 0x10)
+			alias.append("0");
+		alias.append_uint(uuid.b[i], 16);
+	}
+	return alias;
+}
+
+constexpr gunyah_platform_ops null_ops = {};
+
+// The bound RM, for gunyah_rm_get(): one at most, as one hypervisor runs us.
+struct Bound {
+	kcpp::Mutex lock{KCPP_LOCK_CLASS("gunyah_rm_bound")};
+	Rm *rm = nullptr;
+};
+kcpp::Static<Bound> bound;
+
+class Binder {
 public:
+	// The hypervisor (the firmware's, else one registered in the kernel),
+	// its platform ops (requested by alias when absent), then the RM on
+	// the node's capabilities and interrupts, then /dev/gunyah. Until the
+	// hypervisor and the ops exist the device is deferred, with the reason.
 	static int probe(kcpp_device *dev)
 	{
-		return kcpp_dev_err_probe(dev->dev, -KCPP_EPROBE_DEFER,
-					  "no hypervisor call layer yet\n");
+		Hypercalls hyp = firmware_hypercalls();
+		Identity id = hyp.identify();
+		HypervisorRegistry::Handle software;
+		if (!id.is_gunyah) {
+			auto found = hypervisors->get(HypervisorSlot{});
+			if (!found)
+				return kcpp_dev_err_probe(dev->dev, -KCPP_EPROBE_DEFER,
+							  "no Gunyah hypervisor: %s\n", id.reason);
+			software = std::move(found.value());
+			hyp = in_kernel_hypercalls(software->call);
+			id = hyp.identify();
+			if (!id.is_gunyah)
+				return kcpp_dev_err_probe(dev->dev, -ENODEV,
+							  "the in-kernel hypervisor is not Gunyah: %s\n",
+							  id.reason);
+		}
+
+		__u64 caps[2];
+		int ret = kcpp_device_property_read_u64_array(dev, "reg", caps, 2);
+		if (ret)
+			return kcpp_dev_err_probe(dev->dev, ret,
+						  "reg: no TX and RX capability IDs (%d)\n", ret);
+		int tx_irq = kcpp_device_irq(dev, 0);
+		if (tx_irq < 0)
+			return kcpp_dev_err_probe(dev->dev, tx_irq, "no TX interrupt\n");
+		int rx_irq = kcpp_device_irq(dev, 1);
+		if (rx_irq < 0)
+			return kcpp_dev_err_probe(dev->dev, rx_irq, "no RX interrupt\n");
+
+		// Plain Gunyah needs no ops: it binds the null ones, with no module
+		// to pin.
+		PlatformRegistry::Handle ops;
+		PlatformBinding binding{&null_ops, nullptr};
+		if (id.platform != armature::gunyah::gunyah_uuid) {
+			kcpp::NameBuf<56> alias = platform_alias(id.platform);
+			auto found = platforms->get(id.platform, alias.c_str());
+			if (!found)
+				return kcpp_dev_err_probe(dev->dev, -KCPP_EPROBE_DEFER,
+							  "no platform ops for this hypervisor (%s): %d\n",
+							  alias.c_str(), found.code());
+			ops = std::move(found.value());
+			binding.ops = ops.get();
+		}
+		if (binding.ops->bind) {
+			const char *reason = "the platform ops refused to bind";
+			ret = binding.ops->bind(&binding.state, &reason);
+			if (ret)
+				return kcpp_dev_err_probe(dev->dev, ret, "%s (%d)\n", reason, ret);
+		}
+
+		auto rm = Rm::create({
+			.hyp = hyp,
+			.tx_cap = caps[0],
+			.rx_cap = caps[1],
+			.tx_irq = tx_irq,
+			.rx_irq = rx_irq,
+			.platform = binding,
+			.platform_handle = std::move(ops),
+			.hypervisor_handle = std::move(software),
+			.dev = dev->dev,
+		});
+		if (!rm)
+			return kcpp_dev_err_probe(dev->dev, rm.code(), "cannot set up the RM: %d\n",
+						  rm.code());
+		ret = publish(dev, rm.value());
+		if (ret)
+			return ret;
+		KCPP_DEV_INFO(dev, "Gunyah API %u, %s platform ops, %s hypervisor\n",
+			      id.api.version(), id.is_qcom() ? "Qualcomm" : "null",
+			      software ? "in-kernel" : "firmware");
+		return 0;
+	}
+
+private:
+	// Publishes rm for gunyah_rm_get() until unbind, which then drops the
+	// binding's reference.
+	static int publish(kcpp_device *dev, Rm *rm)
+	{
+		{
+			kcpp::Guard held(bound->lock);
+			bound->rm = rm;
+		}
+		return kcpp_device_add_action(dev, [](void *p) {
+			{
+				kcpp::Guard held(bound->lock);
+				bound->rm = nullptr;
+			}
+			static_cast<Rm *>(p)->put();
+		}, rm);
 	}
 };
+
+Rm *from_c(gunyah_rm *rm)
+{
+	return reinterpret_cast<Rm *>(rm);
+}
 
 } // namespace
 
 extern "C" {
 
-const kcpp_driver_ops gunyah_rm_driver_ops = kcpp::driver_ops<Instance>;
+const kcpp_driver_ops gunyah_rm_driver_ops = kcpp::driver_ops<Binder>;
 
 int gunyah_rsc_mgr_init()
 {
 	platforms.construct(KCPP_LOCK_CLASS("gunyah_platforms"));
 	hypervisors.construct(KCPP_LOCK_CLASS("gunyah_hypervisors"));
+	bound.construct();
 	Driver::driver.construct().work.queue_unbound();
 	return 0;
 }
@@ -85,6 +209,7 @@ void gunyah_rsc_mgr_exit()
 	if (d.registered)
 		kcpp_platform_driver_unregister(&gunyah_rm_driver);
 	Driver::driver.destroy();
+	bound.destroy();
 	hypervisors.destroy();
 	platforms.destroy();
 }
@@ -122,24 +247,34 @@ void gunyah_hypervisor_unregister(gunyah_hypervisor *hyp)
 
 gunyah_rm *gunyah_rm_get()
 {
-	return nullptr;
+	kcpp::Guard held(bound->lock);
+	if (!bound->rm)
+		return kcpp::err_ptr<gunyah_rm>(-KCPP_EPROBE_DEFER);
+	if (!kcpp_module_get(kcpp::this_module()))
+		return kcpp::err_ptr<gunyah_rm>(-ENODEV);
+	bound->rm->get();
+	return reinterpret_cast<gunyah_rm *>(bound->rm);
 }
 
-void gunyah_rm_put(gunyah_rm *) {}
-
-int gunyah_rm_mem_share(gunyah_rm *, gunyah_rm_mem_parcel *)
+void gunyah_rm_put(gunyah_rm *rm)
 {
-	return -ENODEV;
+	from_c(rm)->put();
+	kcpp_module_put(kcpp::this_module());
 }
 
-int gunyah_rm_mem_reclaim(gunyah_rm *, gunyah_rm_mem_parcel *)
+int gunyah_rm_mem_share(gunyah_rm *rm, gunyah_rm_mem_parcel *parcel)
 {
-	return -ENODEV;
+	return from_c(rm)->mem_share(parcel);
 }
 
-int gunyah_rm_alloc_vmid(gunyah_rm *, __u16, __u16 *)
+int gunyah_rm_mem_reclaim(gunyah_rm *rm, gunyah_rm_mem_parcel *parcel)
 {
-	return -ENODEV;
+	return from_c(rm)->mem_reclaim(parcel);
+}
+
+int gunyah_rm_alloc_vmid(gunyah_rm *rm, __u16 vmid, __u16 *allocated)
+{
+	return from_c(rm)->alloc_vmid(vmid, allocated);
 }
 
 } // extern "C"
