@@ -136,6 +136,7 @@ public:
 				return kcpp_dev_err_probe(dev->dev, ret, "%s (%d)\n", reason, ret);
 		}
 
+		const bool in_kernel = static_cast<bool>(software);
 		auto rm = Rm::create({
 			.hyp = hyp,
 			.tx_cap = caps[0],
@@ -155,7 +156,7 @@ public:
 			return ret;
 		KCPP_DEV_INFO(dev, "Gunyah API %u, %s platform ops, %s hypervisor\n",
 			      id.api.version(), id.is_qcom() ? "Qualcomm" : "null",
-			      software ? "in-kernel" : "firmware");
+			      in_kernel ? "in-kernel" : "firmware");
 		return 0;
 	}
 
