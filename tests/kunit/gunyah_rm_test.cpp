@@ -436,13 +436,22 @@ const gunyah_platform_ops no_hooks = {};
 
 // An Rm on a fresh fake hypervisor.
 struct Bench {
-	explicit Bench(unsigned timeout_ms = 2000, PlatformBinding platform = {&recording_ops, &hook_state})
+	explicit Bench(unsigned timeout_ms = 2000, PlatformBinding platform = {&recording_ops, &hook_state},
+		       bool start_rm = true)
+		: timeout_ms_(timeout_ms), platform_(platform)
 	{
 		hooks = {};
 		hyp = kcpp::make<FakeHyp>(kcpp::gfp::kernel).release();
 		if (!hyp)
 			return;
 		fake = hyp;
+		if (start_rm)
+			start();
+	}
+	void start()
+	{
+		const unsigned timeout_ms = timeout_ms_;
+		const PlatformBinding platform = platform_;
 		RmConfig cfg;
 		cfg.hyp = Hypercalls({fake_call, kcpp_virt_to_phys, Conduit::in_kernel});
 		cfg.tx_cap = tx_cap;
@@ -468,6 +477,10 @@ struct Bench {
 
 	FakeHyp *hyp = nullptr;
 	Rm *rm = nullptr;
+
+private:
+	unsigned timeout_ms_;
+	PlatformBinding platform_;
 };
 
 u8 pattern(unsigned key, usize i) { return static_cast<u8>(key * 31 + i * 7 + 1); }
@@ -678,6 +691,21 @@ KCPP_TEST(gunyah_rm, rx_drained_until_empty)
 	b.hyp->notify(0x56100001, payload, 5);
 	b.hyp->work.flush();
 	KCPP_EXPECT_EQ(counter.count, 6u);
+	KCPP_EXPECT_EQ(echo(*b.rm, 1, 10), 0);
+}
+
+KCPP_TEST(gunyah_rm, create_drains_what_came_before)
+{
+	// Messages queued before the RM's interrupt existed raised their
+	// edge already: create() receives them.
+	Bench b(2000, {&recording_ops, &hook_state}, false);
+	KCPP_ASSERT_TRUE(b.hyp != nullptr);
+	const u8 payload[4] = {1, 2, 3, 4};
+	b.hyp->push(rpc::Type::notification, 0x56100002, 0, payload, 4);
+	b.hyp->push(rpc::Type::notification, 0x56100002, 0, payload, 4);
+	b.start();
+	KCPP_ASSERT_TRUE(b.ok());
+	KCPP_EXPECT_EQ(b.hyp->rx_pending(), 0u);
 	KCPP_EXPECT_EQ(echo(*b.rm, 1, 10), 0);
 }
 

@@ -142,6 +142,8 @@ Result<Rm *> Rm::create(RmConfig &&cfg)
 			return r.error();
 		}
 	}
+	// What arrived before the interrupt was ours raised its edge already.
+	rm->on_rx_irq();
 	return rm;
 }
 

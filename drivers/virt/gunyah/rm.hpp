@@ -13,8 +13,9 @@
 // and for TX room). on_tx_irq() may run in any context; on_rx_irq() runs in
 // the RX interrupt's thread (see rm.cpp for why a thread). A notification
 // subscriber runs there too: it may sleep but must not make an RM call and
-// wait for it (the reply would come through the thread it blocks) and must
-// not (un)subscribe.
+// wait for it (the reply would come through the thread it blocks), must
+// not (un)subscribe, and must not take a lock its owner holds while it
+// (un)subscribes (notify runs under the subscriber list's lock).
 #pragma once
 
 #include "gunyah.h"
