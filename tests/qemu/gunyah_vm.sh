@@ -1,0 +1,220 @@
+# /dev/gunyah, through tools/gunyah/gunyah-vm.c: a VM is created, lent and
+# shared anonymous memory (SGLs of 1, 512, 513 and 1025 entries over
+# physically non-contiguous pages, then contiguous ones), and reclaimed;
+# file-backed, shared and malformed regions are refused; RLIMIT_MEMLOCK is
+# enforced; a process killed with memory lent, one that exits without
+# reclaiming, and one whose RM is unbound under it, all end with every page
+# unpinned, uncharged and back from the RM.
+#
+# Two suites, one body (vm_tests) on two backends:
+#   gunyah_vm_standin  the VM manager on the stand-in RM of
+#                      tests/modules/gunyah_vm_standin (parcels kept in memory)
+#   gunyah_vm          the real stack: gunyah_rsc_mgr bound on the simulated
+#                      hypervisor and RM (tests/modules/gunyah_sim)
+# A backend is: BACKEND_setup, BACKEND_lent (pages the RM holds in parcels),
+# BACKEND_refs (references on the RM beyond the binding's; "" when it cannot
+# say), BACKEND_fail share|reclaim (the RM fails its next such call),
+# BACKEND_unbind, BACKEND_teardown.
+#
+# Pins are counted by the kernel (/proc/vmstat nr_foll_pin_acquired -
+# nr_foll_pin_released): every test ends with the count it started with.
+. ./lib.sh
+
+bin=/armature/bin
+export PATH=$bin:$PATH
+KB_PER_PAGE=$(($(getconf PAGESIZE 2>/dev/null || echo 4096) / 1024))
+
+# --- backends -----------------------------------------------------------------
+
+standin=/sys/module/gunyah_vm_standin/parameters
+standin_setup() { modprobe gunyah_vm_standin && wait_for_dev; }
+standin_lent() { cat $standin/lent_pages; }
+standin_refs() { cat $standin/rm_refs; }
+standin_fail() { echo 1 >$standin/fail_$1; }
+standin_unbind() { echo gunyah-vm-standin >/sys/bus/platform/drivers/gunyah_vm_standin/unbind; }
+standin_teardown() { rmmod gunyah_vm_standin; }
+
+# TODO(lead, with the sim helper): the simulated RM's parameter or debugfs
+# names. SIM_LENT must read the pages the simulated RM holds in parcels
+# (lent or shared, not reclaimed); SIM_REFS the references on the Rm beyond
+# the binding's, if the core shows them ("" skips those checks).
+SIM_LENT=/sys/kernel/debug/gunyah_sim/TODO_lent_pages
+SIM_REFS=
+sim_setup() { modprobe gunyah_sim && modprobe gunyah_rsc_mgr && wait_for_dev; }
+sim_lent() { cat $SIM_LENT; }
+sim_refs() { [ -z "$SIM_REFS" ] || cat $SIM_REFS; }
+# TODO(lead, with the sim helper): make the simulated RM fail its next
+# MEM_LEND/MEM_SHARE ($1 = share) or MEM_RECLAIM ($1 = reclaim), e.g. with
+# an RM error the core maps to an errno; the tests below expect EIO from
+# the stand-in, so adapt the -e there too.
+sim_fail() { echo "TODO: inject a $1 failure in gunyah_sim" >&2; return 1; }
+sim_unbind() {
+	local d
+	for d in /sys/bus/platform/drivers/gunyah_rsc_mgr/*/; do
+		[ -e "$d/driver" ] || [ -L "${d%/}" ] || continue
+		echo "$(basename "$d")" >/sys/bus/platform/drivers/gunyah_rsc_mgr/unbind && return 0
+	done
+	return 1
+}
+sim_teardown() { rmmod gunyah_rsc_mgr gunyah_sim; }
+
+# --- helpers ------------------------------------------------------------------
+
+wait_for_dev() {
+	local i=0
+	while [ ! -c /dev/gunyah ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -c /dev/gunyah ]
+}
+
+# field KEY LINE: the value of KEY=... in a line of gunyah-vm's output.
+field() { echo "$2" | sed -n "s/.*\<$1=\([^ ]*\).*/\1/p"; }
+
+# lend_and_reclaim OP PAGES [OPTIONS]: gunyah-vm OP PAGES, one region; checks
+# its list entries (PAGES for sparse pages, at most PAGES otherwise) and
+# that it reclaimed everything.
+lend_and_reclaim() {
+	local op=$1 pages=$2 out line entries
+	shift 2
+	out=$(gunyah-vm "$@" $op $pages 2>&1) || { echo "$out"; return 1; }
+	line=$(echo "$out" | grep "^$op ")
+	entries=$(field entries "$line")
+	[ "$(field pages "$line")" = $pages ] || { echo "$out"; return 1; }
+	[ -n "$entries" ] && [ "$entries" -ge 1 ] && [ "$entries" -le $pages ] ||
+		{ echo "entries=$entries"; echo "$out"; return 1; }
+	echo "$out" | grep -q "^reclaim label=0 pinned=0$" || { echo "$out"; return 1; }
+	echo "$out"
+}
+
+# held PAGES OPTIONS...: starts gunyah-vm -H in the background; sets held_pid
+# once it says the memory is lent (up to 20 s).
+held() {
+	local pages=$1 i=0
+	shift
+	rm -f /tmp/held.out
+	gunyah-vm -H "$@" lend $pages >/tmp/held.out 2>&1 &
+	held_pid=$!
+	while ! grep -q '^held ' /tmp/held.out 2>/dev/null; do
+		[ $i -lt 400 ] && kill -0 $held_pid 2>/dev/null || { cat /tmp/held.out; return 1; }
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# rm_fails share|reclaim CMD...: CMD with the backend's RM failing its next
+# such call ($b: the backend of vm_tests).
+rm_fails() { local what=$1; shift; ${b}_fail $what && "$@"; }
+
+# (stat_refresh folds the per-CPU counts in, else they lag.)
+pins() { echo 1 >/proc/sys/vm/stat_refresh; awk '/^nr_foll_pin_acquired/ { a = $2 } /^nr_foll_pin_released/ { r = $2 }
+	END { print a - r }' /proc/vmstat; }
+
+vmlck_kb() { sed -n 's/^VmLck:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$1/status; }
+
+# --- the body -----------------------------------------------------------------
+
+vm_tests() {
+	local b=$1 refs0 pins0 n out
+	pins0=$(pins)
+	expect_eq "/dev/gunyah is a character device of mode 0600" "crw-------" \
+		"$(ls -l /dev/gunyah | cut -c1-10)"
+	refs0=$(${b}_refs)
+
+	for n in 1 512 513 1025; do
+		check "lend $n sparse pages: $n list entries, then reclaim" lend_and_reclaim lend $n -s
+		check "share $n sparse pages: $n list entries, then reclaim" lend_and_reclaim share $n -s
+	done
+	check "lend 1025 pages as they come (contiguous runs merged), then reclaim" \
+		lend_and_reclaim lend 1025
+	check "share 3 regions read-only, read-exec and rwx" sh -c \
+		'gunyah-vm -r r share 4 && gunyah-vm -r rx share 4 && gunyah-vm -r rwx -c 3 share 2'
+	expect_eq "the RM holds no page after the reclaims" 0 "$(${b}_lent)"
+	expect_eq "no page is still pinned after the reclaims" $pins0 "$(pins)"
+
+	check "a private file mapping (COW) is refused" gunyah-vm -m file -e EINVAL lend 4
+	check "shared anonymous memory is refused" gunyah-vm -m shared -e EINVAL share 4
+	check "a misaligned user address is refused" gunyah-vm -a 1 -e EINVAL lend 1
+	check "a misaligned size is refused" gunyah-vm -S 4097 -e EINVAL lend 2
+	check "a misaligned guest address is refused" gunyah-vm -g 0x80000010 -e EINVAL lend 1
+	check "an absurd size is refused" gunyah-vm -S 0x10000000000 -e EINVAL lend 1
+	check "a range with an unmapped page is refused" gunyah-vm -m hole -e EFAULT lend 4
+	check "write-only access is refused (the RM needs R)" gunyah-vm -r w -e EINVAL lend 1
+	check "overlapping guest ranges are refused" gunyah-vm -c 2 -G 0 -e EEXIST lend 1
+	check "a 65th region is refused" gunyah-vm -c 65 -e ENOSPC share 1
+	expect_eq "no page is left with the RM after the refusals" 0 "$(${b}_lent)"
+	expect_eq "no page is still pinned after the refusals" $pins0 "$(pins)"
+
+	# The RM failing: a share leaves nothing behind; a reclaim leaves the
+	# region with the VM (the RM still has it), and the VM's release
+	# reclaims it.
+	check "the RM fails a lend of 513 pages: EIO" \
+		rm_fails share gunyah-vm -s -e EIO lend 513
+	expect_eq "after the failed lend, nothing is lent" 0 "$(${b}_lent)"
+	expect_eq "after the failed lend, nothing is pinned" $pins0 "$(pins)"
+	check "the RM fails a reclaim: EIO, the region stays" \
+		rm_fails reclaim gunyah-vm -e EIO share 20
+	expect_eq "the VM's release reclaimed it" 0 "$(${b}_lent)"
+	expect_eq "after the failed reclaim, nothing is pinned" $pins0 "$(pins)"
+
+	# RLIMIT_MEMLOCK binds a process without CAP_IPC_LOCK (-u: root opens
+	# /dev/gunyah, then becomes user 1000).
+	check "RLIMIT_MEMLOCK 64 KiB: lending 16 pages fits" sh -c \
+		"ulimit -l 64 && gunyah-vm -u 1000 lend $((64 / KB_PER_PAGE))"
+	check "RLIMIT_MEMLOCK 64 KiB: lending one page more is refused" sh -c \
+		"ulimit -l 64 && gunyah-vm -u 1000 -e ENOMEM lend $((64 / KB_PER_PAGE + 1))"
+	check "RLIMIT_MEMLOCK 64 KiB: the second of two 12-page regions is refused" sh -c \
+		"ulimit -l 64 && gunyah-vm -u 1000 -c 2 -e ENOMEM lend $((48 / KB_PER_PAGE))"
+	expect_eq "no page is left with the RM after RLIMIT_MEMLOCK" 0 "$(${b}_lent)"
+	expect_eq "no page is still pinned after RLIMIT_MEMLOCK" $pins0 "$(pins)"
+
+	# A process killed with memory lent: its locked_vm was charged, the
+	# kernel reclaims at its death.
+	if held 513 -s; then
+		pass "a process holds 513 lent pages"
+		expect_eq "its VmLck is 513 pages" $((513 * KB_PER_PAGE)) "$(vmlck_kb $held_pid)"
+		expect_eq "the RM holds its 513 pages" 513 "$(${b}_lent)"
+		kill -9 $held_pid
+		wait $held_pid 2>/dev/null
+		expect_eq "after kill -9 the RM holds no page" 0 "$(${b}_lent)"
+		expect_eq "after kill -9 no page is pinned" $pins0 "$(pins)"
+	else
+		fail "a process holds 513 lent pages"
+	fi
+	check "a process exits without reclaiming 3 regions" gunyah-vm -k -c 3 lend 100
+	expect_eq "its VM file's release reclaimed them" 0 "$(${b}_lent)"
+	expect_eq "and unpinned them" $pins0 "$(pins)"
+	[ -z "$refs0" ] || expect_eq "every VM's RM reference was dropped" "$refs0" "$(${b}_refs)"
+
+	# Unbind under a VM holding memory: /dev/gunyah goes, the VM file
+	# keeps its RM until it is closed, then everything is reclaimed.
+	if held 64; then
+		check "unbind with a VM holding memory" ${b}_unbind
+		check "/dev/gunyah is gone after unbind" sh -c '! [ -e /dev/gunyah ]'
+		expect_eq "the RM still holds the VM's 64 pages" 64 "$(${b}_lent)"
+		kill -9 $held_pid
+		wait $held_pid 2>/dev/null
+		expect_eq "after the kill, nothing is lent" 0 "$(${b}_lent)"
+		expect_eq "after the kill, nothing is pinned" $pins0 "$(pins)"
+		[ -z "$refs0" ] || expect_eq "after the kill, no VM reference is left" 0 "$(${b}_refs)"
+	else
+		fail "a process holds 64 lent pages before unbind"
+	fi
+	check "rmmod once nothing is open" ${b}_teardown
+}
+
+suite gunyah_vm_standin
+if module_built gunyah_vm_standin && standin_setup; then
+	vm_tests standin
+else
+	fail "modprobe gunyah_vm_standin and /dev/gunyah"
+fi
+end_suite
+
+suite gunyah_vm
+if ! module_built gunyah_sim || ! module_built gunyah_rsc_mgr; then
+	skip "the VM manager on the simulated RM" "gunyah_sim or gunyah_rsc_mgr not built"
+elif ! sim_setup; then
+	fail "modprobe gunyah_sim gunyah_rsc_mgr and /dev/gunyah"
+else
+	vm_tests sim
+fi
+end_suite
