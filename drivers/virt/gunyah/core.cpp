@@ -13,6 +13,7 @@
 #include "hypercall.hpp"
 #include "platform.hpp"
 #include "rm.hpp"
+#include "vm_mgr.hpp"
 
 using namespace armature::gunyah;
 
@@ -154,6 +155,11 @@ public:
 		ret = publish(dev, rm.value());
 		if (ret)
 			return ret;
+		// Last: userspace sees /dev/gunyah only once everything it needs is
+		// bound, and unbind removes it first.
+		auto vms = VmManager::create(dev);
+		if (!vms)
+			return vms.code();
 		KCPP_DEV_INFO(dev, "Gunyah API %u, %s platform ops, %s hypervisor\n",
 			      id.api.version(), id.is_qcom() ? "Qualcomm" : "null",
 			      in_kernel ? "in-kernel" : "firmware");
