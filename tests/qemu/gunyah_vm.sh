@@ -13,8 +13,9 @@
 #                      hypervisor and RM (tests/modules/gunyah_sim)
 # A backend is: BACKEND_setup, BACKEND_lent (pages the RM holds in parcels),
 # BACKEND_refs (references on the RM beyond the binding's; "" when it cannot
-# say), BACKEND_fail share|reclaim (the RM fails its next such call),
-# BACKEND_unbind, BACKEND_teardown.
+# say), BACKEND_vmids (VMIDs allocated), BACKEND_fail lend|append|reclaim
+# (the RM fails its next such call with BACKEND_errno; status 2 when the
+# backend cannot), BACKEND_unbind, BACKEND_teardown.
 #
 # Pins are counted by the kernel (/proc/vmstat nr_foll_pin_acquired -
 # nr_foll_pin_released): every test ends with the count it started with.
@@ -22,7 +23,8 @@
 
 bin=/armature/bin
 export PATH=$bin:$PATH
-KB_PER_PAGE=$(($(getconf PAGESIZE 2>/dev/null || echo 4096) / 1024))
+PAGE_SIZE=$(getconf PAGESIZE 2>/dev/null || echo 4096)
+KB_PER_PAGE=$((PAGE_SIZE / 1024))
 
 # --- backends -----------------------------------------------------------------
 
@@ -30,29 +32,47 @@ standin=/sys/module/gunyah_vm_standin/parameters
 standin_setup() { modprobe gunyah_vm_standin && wait_for_dev; }
 standin_lent() { cat $standin/lent_pages; }
 standin_refs() { cat $standin/rm_refs; }
-standin_fail() { echo 1 >$standin/fail_$1; }
+standin_vmids() { cat $standin/vmids; }
+standin_errno=EIO
+standin_fail() {
+	case $1 in
+	lend) echo 1 >$standin/fail_share ;;
+	reclaim) echo 1 >$standin/fail_reclaim ;;
+	*) return 2 ;;
+	esac
+}
 standin_unbind() { echo gunyah-vm-standin >/sys/bus/platform/drivers/gunyah_vm_standin/unbind; }
 standin_teardown() { rmmod gunyah_vm_standin; }
 
-# TODO(lead, with the sim helper): the simulated RM's parameter or debugfs
-# names. SIM_LENT must read the pages the simulated RM holds in parcels
-# (lent or shared, not reclaimed); SIM_REFS the references on the Rm beyond
-# the binding's, if the core shows them ("" skips those checks).
-SIM_LENT=/sys/kernel/debug/gunyah_sim/TODO_lent_pages
+# The simulated RM (tests/modules/gunyah_sim, as on the sim helper's branch
+# at 13:00: debugfs state lines "lent_bytes N", "shared_bytes N", "vmids N";
+# knobs fail_msg_id, fail_error, fail_nth). TODO(lead): check the names
+# against what was merged; SIM_REFS would need the core to show Rm::refs().
+simd=/sys/kernel/debug/gunyah_sim
+simp=/sys/module/gunyah_sim/parameters
 SIM_REFS=
 sim_setup() { modprobe gunyah_sim && modprobe gunyah_rsc_mgr && wait_for_dev; }
-sim_lent() { cat $SIM_LENT; }
+sim_state() { sed -n "s/^$1 //p" $simd/state; }
+sim_lent() { echo $((($(sim_state lent_bytes) + $(sim_state shared_bytes)) / PAGE_SIZE)); }
 sim_refs() { [ -z "$SIM_REFS" ] || cat $SIM_REFS; }
-# TODO(lead, with the sim helper): make the simulated RM fail its next
-# MEM_LEND/MEM_SHARE ($1 = share) or MEM_RECLAIM ($1 = reclaim), e.g. with
-# an RM error the core maps to an errno; the tests below expect EIO from
-# the stand-in, so adapt the -e there too.
-sim_fail() { echo "TODO: inject a $1 failure in gunyah_sim" >&2; return 1; }
+sim_vmids() { sim_state vmids; }
+sim_errno=EPERM   # RM error DENIED (3)
+sim_fail() {
+	local id
+	case $1 in
+	lend) id=0x51000012 ;;
+	append) id=0x51000018 ;;
+	reclaim) id=0x51000015 ;;
+	*) return 2 ;;
+	esac
+	echo $id >$simp/fail_msg_id && echo 3 >$simp/fail_error && echo 1 >$simp/fail_nth
+}
 sim_unbind() {
 	local d
-	for d in /sys/bus/platform/drivers/gunyah_rsc_mgr/*/; do
-		[ -e "$d/driver" ] || [ -L "${d%/}" ] || continue
-		echo "$(basename "$d")" >/sys/bus/platform/drivers/gunyah_rsc_mgr/unbind && return 0
+	for d in /sys/bus/platform/drivers/gunyah_rsc_mgr/*; do
+		[ -e "$d/of_node" ] || continue
+		echo "${d##*/}" >/sys/bus/platform/drivers/gunyah_rsc_mgr/unbind
+		return
 	done
 	return 1
 }
@@ -103,6 +123,7 @@ held() {
 # rm_fails share|reclaim CMD...: CMD with the backend's RM failing its next
 # such call ($b: the backend of vm_tests).
 rm_fails() { local what=$1; shift; ${b}_fail $what && "$@"; }
+errno_of() { eval echo \$${1}_errno; }
 
 # (stat_refresh folds the per-CPU counts in, else they lag.)
 pins() { echo 1 >/proc/sys/vm/stat_refresh; awk '/^nr_foll_pin_acquired/ { a = $2 } /^nr_foll_pin_released/ { r = $2 }
@@ -113,8 +134,10 @@ vmlck_kb() { sed -n 's/^VmLck:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$1/status; }
 # --- the body -----------------------------------------------------------------
 
 vm_tests() {
-	local b=$1 refs0 pins0 n out
+	local b=$1 refs0 pins0 vmids0 n out err
 	pins0=$(pins)
+	vmids0=$(${b}_vmids)
+	err=$(errno_of $b)
 	expect_eq "/dev/gunyah is a character device of mode 0600" "crw-------" \
 		"$(ls -l /dev/gunyah | cut -c1-10)"
 	refs0=$(${b}_refs)
@@ -146,12 +169,20 @@ vm_tests() {
 	# The RM failing: a share leaves nothing behind; a reclaim leaves the
 	# region with the VM (the RM still has it), and the VM's release
 	# reclaims it.
-	check "the RM fails a lend of 513 pages: EIO" \
-		rm_fails share gunyah-vm -s -e EIO lend 513
+	check "the RM fails a lend of 513 pages: $err" \
+		rm_fails lend gunyah-vm -s -e $err lend 513
 	expect_eq "after the failed lend, nothing is lent" 0 "$(${b}_lent)"
 	expect_eq "after the failed lend, nothing is pinned" $pins0 "$(pins)"
-	check "the RM fails a reclaim: EIO, the region stays" \
-		rm_fails reclaim gunyah-vm -e EIO share 20
+	if ${b}_fail append; then
+		check "the RM fails the APPEND of a 1025-page lend: $err" \
+			gunyah-vm -s -e $err lend 1025
+		expect_eq "after the failed APPEND, nothing is lent" 0 "$(${b}_lent)"
+		expect_eq "after the failed APPEND, nothing is pinned" $pins0 "$(pins)"
+	else
+		skip "the RM fails an APPEND" "the $b backend sends none"
+	fi
+	check "the RM fails a reclaim: $err, the region stays" \
+		rm_fails reclaim gunyah-vm -e $err share 20
 	expect_eq "the VM's release reclaimed it" 0 "$(${b}_lent)"
 	expect_eq "after the failed reclaim, nothing is pinned" $pins0 "$(pins)"
 
@@ -183,6 +214,7 @@ vm_tests() {
 	expect_eq "its VM file's release reclaimed them" 0 "$(${b}_lent)"
 	expect_eq "and unpinned them" $pins0 "$(pins)"
 	[ -z "$refs0" ] || expect_eq "every VM's RM reference was dropped" "$refs0" "$(${b}_refs)"
+	expect_eq "every VM's VMID was deallocated" "$vmids0" "$(${b}_vmids)"
 
 	# Unbind under a VM holding memory: /dev/gunyah goes, the VM file
 	# keeps its RM until it is closed, then everything is reclaimed.

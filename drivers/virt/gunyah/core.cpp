@@ -284,4 +284,9 @@ int gunyah_rm_alloc_vmid(gunyah_rm *rm, __u16 vmid, __u16 *allocated)
 	return from_c(rm)->alloc_vmid(vmid, allocated);
 }
 
+int gunyah_rm_dealloc_vmid(gunyah_rm *rm, __u16 vmid)
+{
+	return from_c(rm)->dealloc_vmid(vmid);
+}
+
 } // extern "C"

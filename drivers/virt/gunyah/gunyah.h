@@ -74,6 +74,8 @@ int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *parce
 int gunyah_rm_mem_reclaim(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *parcel);
 /* A new VM's VMID: vmid 0 asks the RM to choose one. */
 int gunyah_rm_alloc_vmid(struct gunyah_rm *rm, __u16 vmid, __u16 *allocated);
+/* Gives an allocated VMID back (the VM must not be running). */
+int gunyah_rm_dealloc_vmid(struct gunyah_rm *rm, __u16 vmid);
 
 /* --- Platform ops: one table per platform, keyed by the hypervisor's
  * platform UUID, bound once when the RM is set up --- */

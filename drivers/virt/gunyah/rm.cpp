@@ -573,4 +573,12 @@ int Rm::alloc_vmid(u16 vmid, u16 *allocated)
 	return 0;
 }
 
+int Rm::dealloc_vmid(u16 vmid)
+{
+	u8 req[4];
+	memparcel::put16(req, vmid);
+	memparcel::put16(req + 2, 0);
+	return call(rpc::vm_dealloc_vmid, req, sizeof(req)).code();
+}
+
 } // namespace armature::gunyah

@@ -124,6 +124,7 @@ public:
 	int mem_share(gunyah_rm_mem_parcel *parcel);
 	int mem_reclaim(gunyah_rm_mem_parcel *parcel);
 	int alloc_vmid(u16 vmid, u16 *allocated);
+	int dealloc_vmid(u16 vmid);
 	// The platform's demand-paging hooks (0 when it has none).
 	int pre_demand_page(u16 vmid, u32 flags, u64 phys, u64 size);
 	int release_demand_page(u16 vmid, u32 flags, u64 phys, u64 size);

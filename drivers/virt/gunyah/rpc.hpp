@@ -35,6 +35,7 @@ enum MsgId : u32 {
 	mem_reclaim = 0x51000015,
 	mem_append = 0x51000018,
 	vm_alloc_vmid = 0x56000001,
+	vm_dealloc_vmid = 0x56000002,
 };
 
 // The RM's error codes (the first word of every reply's payload), as in

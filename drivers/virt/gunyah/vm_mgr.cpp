@@ -110,9 +110,10 @@ Result<int> VmClient::create_vm(unsigned long arg)
 		gunyah_rm_put(rm);
 		return Error(ret);
 	}
-	// From here the Vm owns the RM reference.
+	// From here the Vm owns the RM reference and the VMID.
 	auto vm = kcpp::make<Vm>(kcpp::gfp::kernel, dev_, rm, mm, vmid);
 	if (!vm) {
+		gunyah_rm_dealloc_vmid(rm, vmid);
 		gunyah_rm_put(rm);
 		return Error(-ENOMEM);
 	}
@@ -155,7 +156,9 @@ Vm::~Vm()
 			}
 		}
 	}
-	// No VM_DEALLOCATE in the RM's kernel API yet: the VMID stays allocated.
+	// Its memory is back: the VMID can go too (the RM keeps 64 at most).
+	if (int ret = gunyah_rm_dealloc_vmid(rm_, vmid_))
+		KCPP_DEV_ERR(dev_, "vm %u: the RM refused to deallocate the VMID: %d\n", vmid_, ret);
 	KCPP_DEV_DBG(dev_, "vm %u released\n", vmid_);
 	gunyah_rm_put(rm_);
 	kcpp_put_device(dev_);

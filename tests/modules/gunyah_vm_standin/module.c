@@ -7,7 +7,7 @@
  * C files (scripts/check-glue). Its functions are not exported: it loads
  * beside gunyah_rsc_mgr without a clash.
  *
- * Parameters: rm_refs, parcels, lent_pages, last_entries (read-only: what
+ * Parameters: rm_refs, vmids, parcels, lent_pages, last_entries (read-only: what
  * the stand-in holds), fail_share and fail_reclaim (fail the next N calls
  * with -EIO). Unbind through sysfs to test open files after unbind.
  */
@@ -32,12 +32,14 @@ static struct gunyah_rm standin_rm;
 static DEFINE_MUTEX(standin_lock);
 static DEFINE_IDR(standin_parcels);
 static bool standin_bound;
-static int rm_refs, parcels, fail_share, fail_reclaim;
+static int rm_refs, parcels, vmids, fail_share, fail_reclaim;
 static unsigned long lent_pages, last_entries;
 static u16 next_vmid = 0x80;
 
 module_param(rm_refs, int, 0444);
 MODULE_PARM_DESC(rm_refs, "References on the stand-in RM (gunyah_rm_get)");
+module_param(vmids, int, 0444);
+MODULE_PARM_DESC(vmids, "VMIDs allocated and not deallocated");
 module_param(parcels, int, 0444);
 MODULE_PARM_DESC(parcels, "Parcels lent or shared and not reclaimed");
 module_param(lent_pages, ulong, 0444);
@@ -142,6 +144,16 @@ int gunyah_rm_alloc_vmid(struct gunyah_rm *rm, u16 vmid, u16 *allocated)
 {
 	mutex_lock(&standin_lock);
 	*allocated = vmid ? vmid : next_vmid++;
+	vmids++;
+	mutex_unlock(&standin_lock);
+	return 0;
+}
+
+int gunyah_rm_dealloc_vmid(struct gunyah_rm *rm, u16 vmid)
+{
+	mutex_lock(&standin_lock);
+	WARN_ON(vmids <= 0);
+	vmids--;
 	mutex_unlock(&standin_lock);
 	return 0;
 }
@@ -201,8 +213,8 @@ static void __exit standin_exit(void)
 {
 	platform_device_unregister(standin_pdev);
 	kcpp_platform_driver_unregister(&standin_driver);
-	WARN(parcels || rm_refs, "gunyah_vm_standin: %d parcels, %d references left\n", parcels,
-	     rm_refs);
+	WARN(parcels || rm_refs || vmids, "gunyah_vm_standin: %d parcels, %d references, %d VMIDs left\n",
+	     parcels, rm_refs, vmids);
 	idr_destroy(&standin_parcels);
 }
 
