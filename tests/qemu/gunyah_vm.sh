@@ -76,7 +76,7 @@ sim_unbind() {
 	done
 	return 1
 }
-sim_teardown() { rmmod gunyah_rsc_mgr gunyah_sim; }
+sim_teardown() { rmmod gunyah_sim gunyah_rsc_mgr; }   # gunyah_sim uses gunyah_rsc_mgr's symbols
 
 # --- helpers ------------------------------------------------------------------
 

@@ -11,9 +11,8 @@
  *              0 makes them overlap)
  *   -r RIGHTS  the VM's access: r, rw, rx or rwx (default rw)
  *   -s         sparse: physically non-contiguous pages, so the parcel's
- *              list has one entry per page (every other page of a larger
- *              area, checked in /proc/self/pagemap when readable, moved
- *              into one range with mremap)
+ *              list has one entry per page (faulted in turn with a spacer
+ *              mapping's, checked in /proc/self/pagemap when readable)
  *   -m KIND    anon (default), file (a private mapping of a memfd: COW),
  *              shared (MAP_SHARED|MAP_ANONYMOUS) or hole (anonymous, its
  *              last page unmapped): all but anon are refused
@@ -125,55 +124,58 @@ static uint32_t rights(const char *s)
 	fail(0, "-r: rights are r, rw, rx or rwx, not '%s'", s);
 }
 
-/* The PFN of a mapped page, 0 when pagemap does not say (not root). */
-static uint64_t pfn_of(int pagemap, void *addr)
+/* The PFNs of n pages from addr (0 where pagemap does not say: not root). */
+static void pfns_of(int pagemap, const char *addr, size_t n, uint64_t *pfn)
 {
-	uint64_t entry;
 	off_t off = (off_t)((uintptr_t)addr / page_size) * 8;
+	size_t i;
 
-	if (pagemap < 0 || pread(pagemap, &entry, 8, off) != 8)
-		return 0;
-	if (!(entry & (1ULL << 63)))
-		return 0;
-	return entry & ((1ULL << 55) - 1);
+	if (pagemap < 0 || pread(pagemap, pfn, n * 8, off) != (ssize_t)(n * 8))
+		memset(pfn, 0, n * 8);
+	for (i = 0; i < n; i++)
+		pfn[i] = (pfn[i] & (1ULL << 63)) ? pfn[i] & ((1ULL << 55) - 1) : 0;
 }
 
 /*
- * pages pages of anonymous memory in one range, no two consecutive ones
- * physically adjacent: picked from a larger area (every other page, or by
- * PFN when pagemap says) and moved together with mremap.
+ * pages pages of anonymous memory in one mapping, no page physically right
+ * after the one before it, so a parcel's list has one entry per page. The
+ * pages are faulted in turn with those of a spacer mapping: the allocator
+ * hands out ascending PFNs from its per-CPU lists, so each page of ours is
+ * followed by one of the spacer's. Where pagemap shows a page right after
+ * its predecessor all the same, the page is dropped and faulted again after
+ * another spacer page.
  */
 static char *sparse_pages(size_t pages)
 {
-	size_t area = 2 * pages + 64, picked = 0, j;
-	char *a, *b;
-	uint64_t last = 0;
-	int pagemap = open("/proc/self/pagemap", O_RDONLY);
+	size_t spare = pages + 4096, used = 0, i;
+	int pagemap = open("/proc/self/pagemap", O_RDONLY), tries;
+	uint64_t *pfn = calloc(pages, sizeof(*pfn));
+	char *b, *a;
 
-	a = mmap(NULL, area * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	a = mmap(NULL, spare * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	b = mmap(NULL, pages * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (a == MAP_FAILED || b == MAP_FAILED)
-		fail(errno, "mmap of %zu pages", area + pages);
-	madvise(a, area * page_size, MADV_NOHUGEPAGE);
-	for (j = 0; j < area; j++)
-		a[j * page_size] = (char)j;
-	for (j = 0; j < area && picked < pages; j++) {
-		char *page = a + j * page_size;
-		uint64_t pfn = pfn_of(pagemap, page);
-
-		if (picked && (pfn ? pfn == last + 1 : j % 2))
-			continue;
-		if (mremap(page, page_size, page_size, MREMAP_MAYMOVE | MREMAP_FIXED,
-			   b + picked * page_size) == MAP_FAILED)
-			fail(errno, "mremap of page %zu", j);
-		last = pfn;
-		picked++;
+	if (!pfn || a == MAP_FAILED || b == MAP_FAILED)
+		fail(errno, "mmap of %zu pages", spare + pages);
+	madvise(a, spare * page_size, MADV_NOHUGEPAGE);
+	madvise(b, pages * page_size, MADV_NOHUGEPAGE);
+	for (i = 0; i < pages; i++) {
+		b[i * page_size] = (char)i;
+		a[used++ * page_size] = 1;
+	}
+	pfns_of(pagemap, b, pages, pfn);
+	for (i = 1; i < pages; i++) {
+		for (tries = 0; pfn[i] && pfn[i] == pfn[i - 1] + 1; tries++) {
+			if (tries == 16 || used == spare)
+				fail(0, "page %zu stays physically after page %zu", i, i - 1);
+			madvise(b + i * page_size, page_size, MADV_DONTNEED);
+			a[used++ * page_size] = 1;
+			b[i * page_size] = (char)i;
+			pfns_of(pagemap, b + i * page_size, 1, &pfn[i]);
+		}
 	}
 	if (pagemap >= 0)
 		close(pagemap);
-	if (picked < pages)
-		fail(0, "only %zu of %zu pages are physically apart", picked, pages);
-	munmap(a, area * page_size);
+	free(pfn);
 	return b;
 }
 
