@@ -29,7 +29,11 @@ KB_PER_PAGE=$((PAGE_SIZE / 1024))
 # --- backends -----------------------------------------------------------------
 
 standin=/sys/module/gunyah_vm_standin/parameters
-standin_setup() { modprobe gunyah_vm_standin && wait_for_dev; }
+# /dev/gunyah must not exist yet: the stand-in registers the same name.
+standin_setup() {
+	[ ! -e /dev/gunyah ] || { echo "/dev/gunyah exists already (gunyah_rsc_mgr bound?)"; return 1; }
+	modprobe gunyah_vm_standin && wait_for_dev
+}
 standin_lent() { cat $standin/lent_pages; }
 standin_refs() { cat $standin/rm_refs; }
 standin_vmids() { cat $standin/vmids; }
@@ -82,7 +86,7 @@ sim_teardown() { rmmod gunyah_sim gunyah_rsc_mgr; }   # gunyah_sim uses gunyah_r
 
 wait_for_dev() {
 	local i=0
-	while [ ! -c /dev/gunyah ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	while [ ! -c /dev/gunyah ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
 	[ -c /dev/gunyah ]
 }
 
@@ -234,18 +238,18 @@ vm_tests() {
 }
 
 suite gunyah_vm_standin
-if module_built gunyah_vm_standin && standin_setup; then
+if out=$(module_built gunyah_vm_standin && standin_setup 2>&1); then
 	vm_tests standin
 else
-	fail "modprobe gunyah_vm_standin and /dev/gunyah"
+	fail "modprobe gunyah_vm_standin and /dev/gunyah" "$out"
 fi
 end_suite
 
 suite gunyah_vm
 if ! module_built gunyah_sim || ! module_built gunyah_rsc_mgr; then
 	skip "the VM manager on the simulated RM" "gunyah_sim or gunyah_rsc_mgr not built"
-elif ! sim_setup; then
-	fail "modprobe gunyah_sim gunyah_rsc_mgr and /dev/gunyah"
+elif ! out=$(sim_setup 2>&1); then
+	fail "modprobe gunyah_sim gunyah_rsc_mgr and /dev/gunyah" "$out"
 else
 	vm_tests sim
 fi
