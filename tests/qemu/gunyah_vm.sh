@@ -112,13 +112,20 @@ lend_and_reclaim() {
 # held PAGES OPTIONS...: starts gunyah-vm -H in the background; sets held_pid
 # once it says the memory is lent (up to 20 s).
 held() {
-	local pages=$1 i=0
+	local pages=$1
 	shift
 	rm -f /tmp/held.out
 	gunyah-vm -H "$@" lend $pages >/tmp/held.out 2>&1 &
 	held_pid=$!
-	while ! grep -q '^held ' /tmp/held.out 2>/dev/null; do
-		[ $i -lt 400 ] && kill -0 $held_pid 2>/dev/null || { cat /tmp/held.out; return 1; }
+	wait_line /tmp/held.out '^held ' $held_pid
+}
+
+# wait_line FILE PATTERN PID: until a line of FILE matches (up to 20 s, while
+# PID lives); FILE is shown when it does not.
+wait_line() {
+	local i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		[ $i -lt 400 ] && kill -0 $3 2>/dev/null || { cat "$1"; return 1; }
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -220,19 +227,28 @@ vm_tests() {
 	[ -z "$refs0" ] || expect_eq "every VM's RM reference was dropped" "$refs0" "$(${b}_refs)"
 	expect_eq "every VM's VMID was deallocated" "$vmids0" "$(${b}_vmids)"
 
-	# Unbind under a VM holding memory: /dev/gunyah goes, the VM file
-	# keeps its RM until it is closed, then everything is reclaimed.
-	if held 64; then
+	# Unbind under a VM holding memory and an open /dev/gunyah: the device
+	# goes, the VM file keeps its RM until it is closed, then everything
+	# is reclaimed; the open /dev/gunyah creates no VM any more (ENODEV).
+	rm -f /tmp/go /tmp/open.out
+	gunyah-vm -w /tmp/go -e ENODEV lend 1 >/tmp/open.out 2>&1 &
+	open_pid=$!
+	if wait_line /tmp/open.out '^open ' $open_pid && held 64; then
 		check "unbind with a VM holding memory" ${b}_unbind
 		check "/dev/gunyah is gone after unbind" sh -c '! [ -e /dev/gunyah ]'
 		expect_eq "the RM still holds the VM's 64 pages" 64 "$(${b}_lent)"
+		touch /tmp/go
+		wait $open_pid
+		expect_eq "a /dev/gunyah open across the unbind: GUNYAH_CREATE_VM fails with ENODEV" \
+			"0 expected errno=ENODEV" "$? $(tail -n 1 /tmp/open.out)"
 		kill -9 $held_pid
 		wait $held_pid 2>/dev/null
 		expect_eq "after the kill, nothing is lent" 0 "$(${b}_lent)"
 		expect_eq "after the kill, nothing is pinned" $pins0 "$(pins)"
 		[ -z "$refs0" ] || expect_eq "after the kill, no VM reference is left" 0 "$(${b}_refs)"
 	else
-		fail "a process holds 64 lent pages before unbind"
+		fail "/dev/gunyah open and a process holding 64 lent pages before unbind"
+		kill $open_pid 2>/dev/null
 	fi
 	check "rmmod once nothing is open" ${b}_teardown
 }

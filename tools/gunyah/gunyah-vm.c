@@ -23,6 +23,8 @@
  *   -H         hold: after giving the memory, print "held ..." and sleep until
  *              killed (the kernel must reclaim at the process's death)
  *   -k         keep: exit without reclaiming (the VM file's release must)
+ *   -w FILE    after opening /dev/gunyah, wait until FILE exists before
+ *              creating the VM (tests of a file open across an unbind)
  *   -e ERRNO   expect this error (a name: EINVAL, ENOMEM, ...) at some step:
  *              exit 0 if it happens, 1 if everything succeeds
  *   -d PATH    the device (default /dev/gunyah)
@@ -215,14 +217,14 @@ static char *memory(const char *kind, size_t pages, int sparse)
 static void usage(void)
 {
 	fprintf(stderr, "usage: gunyah-vm [-c COUNT] [-g ADDR] [-G BYTES] [-r RIGHTS] [-s] [-m anon|file|shared|hole]\n"
-			"                 [-a BYTES] [-S BYTES] [-u UID] [-H] [-k] [-e ERRNO] [-d PATH]\n"
+			"                 [-a BYTES] [-S BYTES] [-u UID] [-H] [-k] [-w FILE] [-e ERRNO] [-d PATH]\n"
 			"                 lend|share PAGES\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	const char *dev = "/dev/gunyah", *kind = "anon";
+	const char *dev = "/dev/gunyah", *kind = "anon", *wait_for = NULL;
 	unsigned long long guest = 0x80000000ULL, stride = 0, offset = 0, size = 0;
 	int stride_set = 0, sparse = 0, hold = 0, keep = 0, opt, devfd, vmfd;
 	long uid = -1;
@@ -233,7 +235,7 @@ int main(int argc, char **argv)
 
 	page_size = sysconf(_SC_PAGESIZE);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "c:g:G:r:sm:a:S:u:Hke:d:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:g:G:r:sm:a:S:u:Hkw:e:d:")) != -1) {
 		switch (opt) {
 		case 'c': count = number(optarg, "-c"); break;
 		case 'g': guest = number(optarg, "-g"); break;
@@ -246,6 +248,7 @@ int main(int argc, char **argv)
 		case 'u': uid = (long)number(optarg, "-u"); break;
 		case 'H': hold = 1; break;
 		case 'k': keep = 1; break;
+		case 'w': wait_for = optarg; break;
 		case 'e': expect_errno = optarg; break;
 		case 'd': dev = optarg; break;
 		default: usage();
@@ -271,6 +274,11 @@ int main(int argc, char **argv)
 		fail(errno, "open %s", dev);
 	if (uid >= 0 && (setgid((gid_t)uid) || setuid((uid_t)uid)))
 		fail(errno, "setuid %ld", uid);
+	if (wait_for) {
+		printf("open %s\n", dev);
+		while (access(wait_for, F_OK))
+			usleep(10000);
+	}
 	vmfd = ioctl(devfd, GUNYAH_CREATE_VM, 0);
 	if (vmfd < 0)
 		fail(errno, "GUNYAH_CREATE_VM");
