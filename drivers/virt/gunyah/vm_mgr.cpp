@@ -119,7 +119,7 @@ Result<int> VmClient::create_vm(unsigned long arg)
 	}
 	auto fd = kcpp::anon_getfd("gunyah-vm", &kcpp::file_ops<Vm>, vm.get(), true);
 	if (!fd)
-		return fd.error();   // vm's destructor puts the reference
+		return fd.error();   // vm's destructor gives back the VMID and the reference
 	// The file owns the VM now: another thread may already have closed it.
 	(void)vm.release();
 	KCPP_DEV_DBG(dev_, "vm %u created, fd %d\n", vmid, fd.value());
