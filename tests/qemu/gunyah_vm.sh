@@ -140,6 +140,20 @@ errno_of() { eval echo \$${1}_errno; }
 pins() { echo 1 >/proc/sys/vm/stat_refresh; awk '/^nr_foll_pin_acquired/ { a = $2 } /^nr_foll_pin_released/ { r = $2 }
 	END { print a - r }' /proc/vmstat; }
 
+# concurrently N: N processes lend two 64-page regions each and reclaim, at
+# once; all must succeed.
+concurrently() {
+	local i pids= st=0 p
+	for i in $(seq $1); do
+		gunyah-vm -s -c 2 lend 64 >/tmp/conc.$i 2>&1 &
+		pids="$pids $!"
+	done
+	for p in $pids; do wait $p || st=1; done
+	[ $st = 0 ] || cat /tmp/conc.*
+	rm -f /tmp/conc.*
+	return $st
+}
+
 vmlck_kb() { sed -n 's/^VmLck:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$1/status; }
 
 # --- the body -----------------------------------------------------------------
@@ -161,6 +175,7 @@ vm_tests() {
 		lend_and_reclaim lend 1025
 	check "share 3 regions read-only, read-exec and rwx" sh -c \
 		'gunyah-vm -r r share 4 && gunyah-vm -r rx share 4 && gunyah-vm -r rwx -c 3 share 2'
+	check "8 processes lend and reclaim at once" concurrently 8
 	expect_eq "the RM holds no page after the reclaims" 0 "$(${b}_lent)"
 	expect_eq "no page is still pinned after the reclaims" $pins0 "$(pins)"
 
