@@ -6,16 +6,15 @@
 # reclaiming, and one whose RM is unbound under it, all end with every page
 # unpinned, uncharged and back from the RM.
 #
-# Two suites, one body (vm_tests) on two backends:
-#   gunyah_vm_standin  the VM manager on the stand-in RM of
-#                      tests/modules/gunyah_vm_standin (parcels kept in memory)
-#   gunyah_vm          the real stack: gunyah_rsc_mgr bound on the simulated
-#                      hypervisor and RM (tests/modules/gunyah_sim)
+# Two suites, one body (vm_tests) on gunyah_rsc_mgr bound to the simulated
+# hypervisor and RM (tests/modules/gunyah_sim):
+#   gunyah_vm       plain Gunyah (null platform ops)
+#   gunyah_vm_qcom  Qualcomm's Gunyah: gunyah_qcom's ops on the simulated
+#                   secure world (gunyah_sim_scm), which must hold away from
+#                   HLOS exactly the pages the RM holds, after every step
 # A backend is: BACKEND_setup, BACKEND_lent (pages the RM holds in parcels),
-# BACKEND_refs (references on the RM beyond the binding's; "" when it cannot
-# say), BACKEND_vmids (VMIDs allocated), BACKEND_fail lend|append|reclaim
-# (the RM fails its next such call with BACKEND_errno; status 2 when the
-# backend cannot), BACKEND_unbind, BACKEND_teardown.
+# BACKEND_vmids (VMIDs allocated), BACKEND_fail lend|append|reclaim (the RM
+# fails its next such call with EPERM), BACKEND_unbind, BACKEND_teardown.
 #
 # Pins are counted by the kernel (/proc/vmstat nr_foll_pin_acquired -
 # nr_foll_pin_released): every test ends with the count it started with.
@@ -28,39 +27,14 @@ KB_PER_PAGE=$((PAGE_SIZE / 1024))
 
 # --- backends -----------------------------------------------------------------
 
-standin=/sys/module/gunyah_vm_standin/parameters
-# /dev/gunyah must not exist yet: the stand-in registers the same name.
-standin_setup() {
-	[ ! -e /dev/gunyah ] || { echo "/dev/gunyah exists already (gunyah_rsc_mgr bound?)"; return 1; }
-	modprobe gunyah_vm_standin && wait_for_dev
-}
-standin_lent() { cat $standin/lent_pages; }
-standin_refs() { cat $standin/rm_refs; }
-standin_vmids() { cat $standin/vmids; }
-standin_errno=EIO
-standin_fail() {
-	case $1 in
-	lend) echo 1 >$standin/fail_share ;;
-	reclaim) echo 1 >$standin/fail_reclaim ;;
-	*) return 2 ;;
-	esac
-}
-standin_unbind() { echo gunyah-vm-standin >/sys/bus/platform/drivers/gunyah_vm_standin/unbind; }
-standin_teardown() { rmmod gunyah_vm_standin; }
-
-# The simulated RM (tests/modules/gunyah_sim, as on the sim helper's branch
-# at 13:00: debugfs state lines "lent_bytes N", "shared_bytes N", "vmids N";
-# knobs fail_msg_id, fail_error, fail_nth). TODO(lead): check the names
-# against what was merged; SIM_REFS would need the core to show Rm::refs().
+# The simulated RM: its debugfs state ("lent_bytes N", "shared_bytes N",
+# "vmids N") and fault knobs (fail_msg_id, fail_error, fail_nth).
 simd=/sys/kernel/debug/gunyah_sim
 simp=/sys/module/gunyah_sim/parameters
-SIM_REFS=
 sim_setup() { modprobe gunyah_sim && modprobe gunyah_rsc_mgr && wait_for_dev; }
 sim_state() { sed -n "s/^$1 //p" $simd/state; }
 sim_lent() { echo $((($(sim_state lent_bytes) + $(sim_state shared_bytes)) / PAGE_SIZE)); }
-sim_refs() { [ -z "$SIM_REFS" ] || cat $SIM_REFS; }
 sim_vmids() { sim_state vmids; }
-sim_errno=EPERM   # RM error DENIED (3)
 sim_fail() {
 	local id
 	case $1 in
@@ -81,6 +55,21 @@ sim_unbind() {
 	return 1
 }
 sim_teardown() { rmmod gunyah_sim gunyah_rsc_mgr; }   # gunyah_sim uses gunyah_rsc_mgr's symbols
+
+# Qualcomm's Gunyah: the same RM, and a secure world whose pages away from
+# HLOS must be the RM's.
+qcom_setup() {
+	modprobe gunyah_sim identity=qcom && modprobe gunyah_sim_scm && wait_for_dev
+}
+scm_away() { wc -l </sys/kernel/debug/gunyah_sim_scm/pages; }
+qcom_lent() {
+	local rm=$(sim_lent) scm=$(scm_away)
+	[ "$rm" = "$scm" ] && echo $rm || echo "RM $rm, secure world $scm"
+}
+qcom_vmids() { sim_vmids; }
+qcom_fail() { sim_fail "$@"; }
+qcom_unbind() { sim_unbind; }
+qcom_teardown() { rmmod gunyah_sim_scm gunyah_qcom gunyah_sim gunyah_rsc_mgr; }
 
 # --- helpers ------------------------------------------------------------------
 
@@ -132,9 +121,8 @@ wait_line() {
 }
 
 # rm_fails share|reclaim CMD...: CMD with the backend's RM failing its next
-# such call ($b: the backend of vm_tests).
+# such call with DENIED, EPERM to the caller ($b: the backend of vm_tests).
 rm_fails() { local what=$1; shift; ${b}_fail $what && "$@"; }
-errno_of() { eval echo \$${1}_errno; }
 
 # (stat_refresh folds the per-CPU counts in, else they lag.)
 pins() { echo 1 >/proc/sys/vm/stat_refresh; awk '/^nr_foll_pin_acquired/ { a = $2 } /^nr_foll_pin_released/ { r = $2 }
@@ -159,13 +147,11 @@ vmlck_kb() { sed -n 's/^VmLck:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$1/status; }
 # --- the body -----------------------------------------------------------------
 
 vm_tests() {
-	local b=$1 refs0 pins0 vmids0 n out err
+	local b=$1 pins0 vmids0 n out err=EPERM
 	pins0=$(pins)
 	vmids0=$(${b}_vmids)
-	err=$(errno_of $b)
 	expect_eq "/dev/gunyah is a character device of mode 0600" "crw-------" \
 		"$(ls -l /dev/gunyah | cut -c1-10)"
-	refs0=$(${b}_refs)
 
 	for n in 1 512 513 1025; do
 		check "lend $n sparse pages: $n list entries, then reclaim" lend_and_reclaim lend $n -s
@@ -199,14 +185,10 @@ vm_tests() {
 		rm_fails lend gunyah-vm -s -e $err lend 513
 	expect_eq "after the failed lend, nothing is lent" 0 "$(${b}_lent)"
 	expect_eq "after the failed lend, nothing is pinned" $pins0 "$(pins)"
-	if ${b}_fail append; then
-		check "the RM fails the APPEND of a 1025-page lend: $err" \
-			gunyah-vm -s -e $err lend 1025
-		expect_eq "after the failed APPEND, nothing is lent" 0 "$(${b}_lent)"
-		expect_eq "after the failed APPEND, nothing is pinned" $pins0 "$(pins)"
-	else
-		skip "the RM fails an APPEND" "the $b backend sends none"
-	fi
+	check "the RM fails the APPEND of a 1025-page lend: $err" \
+		rm_fails append gunyah-vm -s -e $err lend 1025
+	expect_eq "after the failed APPEND, nothing is lent" 0 "$(${b}_lent)"
+	expect_eq "after the failed APPEND, nothing is pinned" $pins0 "$(pins)"
 	check "the RM fails a reclaim: $err, the region stays" \
 		rm_fails reclaim gunyah-vm -e $err share 20
 	expect_eq "the VM's release reclaimed it" 0 "$(${b}_lent)"
@@ -239,7 +221,6 @@ vm_tests() {
 	check "a process exits without reclaiming 3 regions" gunyah-vm -k -c 3 lend 100
 	expect_eq "its VM file's release reclaimed them" 0 "$(${b}_lent)"
 	expect_eq "and unpinned them" $pins0 "$(pins)"
-	[ -z "$refs0" ] || expect_eq "every VM's RM reference was dropped" "$refs0" "$(${b}_refs)"
 	expect_eq "every VM's VMID was deallocated" "$vmids0" "$(${b}_vmids)"
 
 	# Unbind under a VM holding memory and an open /dev/gunyah: the device
@@ -260,7 +241,6 @@ vm_tests() {
 		wait $held_pid 2>/dev/null
 		expect_eq "after the kill, nothing is lent" 0 "$(${b}_lent)"
 		expect_eq "after the kill, nothing is pinned" $pins0 "$(pins)"
-		[ -z "$refs0" ] || expect_eq "after the kill, no VM reference is left" 0 "$(${b}_refs)"
 	else
 		fail "/dev/gunyah open and a process holding 64 lent pages before unbind"
 		kill $open_pid 2>/dev/null
@@ -268,20 +248,37 @@ vm_tests() {
 	check "rmmod once nothing is open" ${b}_teardown
 }
 
-suite gunyah_vm_standin
-if out=$(module_built gunyah_vm_standin && standin_setup 2>&1); then
-	vm_tests standin
-else
-	fail "modprobe gunyah_vm_standin and /dev/gunyah" "$out"
-fi
-end_suite
+# The secure world refusing an assignment: the share fails with its error,
+# and what gunyah_qcom assigned before the refusal comes back.
+scm_fails() {
+	local nth=$1
+	shift
+	echo $nth >/sys/module/gunyah_sim_scm/parameters/fail_nth && "$@"
+}
+qcom_tests() {
+	local pins0=$(pins)
+	check "the secure world refuses the first assignment of a 4-page lend: EIO" \
+		scm_fails 1 gunyah-vm -s -e EIO lend 4
+	expect_eq "nothing is lent or assigned away" 0 "$(qcom_lent)"
+	check "the secure world refuses the third assignment of a 4-page share: EIO" \
+		scm_fails 3 gunyah-vm -s -e EIO share 4
+	expect_eq "the two assigned pages came back" 0 "$(qcom_lent)"
+	expect_eq "nothing is pinned" $pins0 "$(pins)"
+}
 
 suite gunyah_vm
-if ! module_built gunyah_sim || ! module_built gunyah_rsc_mgr; then
-	skip "the VM manager on the simulated RM" "gunyah_sim or gunyah_rsc_mgr not built"
-elif ! out=$(sim_setup 2>&1); then
+if ! out=$(sim_setup 2>&1); then
 	fail "modprobe gunyah_sim gunyah_rsc_mgr and /dev/gunyah" "$out"
 else
 	vm_tests sim
+fi
+end_suite
+
+suite gunyah_vm_qcom
+if ! out=$(qcom_setup 2>&1); then
+	fail "modprobe gunyah_sim identity=qcom gunyah_sim_scm and /dev/gunyah" "$out"
+else
+	qcom_tests
+	vm_tests qcom
 fi
 end_suite
