@@ -2,11 +2,15 @@
 # show what perf sees. Not a test: it prints for a person to read. The
 # CoreSight PMUs are the RAM-backed ones of tools/qemu/cspmu-fixture; QEMU
 # has no SPE, so arm_spe_pmu finds none, and arm_spe_sim (a test module: the
-# same driver on a simulated SPE) profiles instead.
+# same driver on a simulated SPE) profiles instead. QEMU has no Gunyah
+# either: gunyah_rsc_mgr stays deferred until gunyah_sim (a test module: a
+# simulated hypervisor and RM) registers, and gunyah_qcom_scm refuses to load
+# without Qualcomm's SCM firmware, so it is left out.
 dir=/lib/modules/$(uname -r)/updates/armature
 products=$(ls "$dir" | sed -n 's/\.ko$//p' |
 	grep -v -e '_test$' -e '_harness$' -e '_fixture$' -e '^kcpp_test_' -e '^kcpp_kunit$' \
-	-e '^nvidia_cspmu$' -e '^ampere_cspmu$' -e '^arm_spe_sim$')
+	-e '^nvidia_cspmu$' -e '^ampere_cspmu$' -e '^arm_spe_sim$' -e '^gunyah_sim' \
+	-e 'qcom_scm$')
 devices=/sys/bus/event_source/devices
 echo
 echo "== armature on $(uname -r): modprobe $(echo $products)"
@@ -41,4 +45,17 @@ echo "== perf report --stdio (first lines)"
 perf report -i /tmp/spe.data --stdio 2>&1 | grep -v '^$' | head -24
 echo "== perf script (first samples)"
 perf script -i /tmp/spe.data 2>&1 | head -6
+echo
+echo "== Gunyah: gunyah_rsc_mgr is deferred, QEMU has no hypervisor"
+grep gunyah /sys/kernel/debug/devices_deferred
+echo "== modprobe gunyah_sim: a simulated Gunyah hypervisor and resource manager"
+modprobe -v gunyah_sim
+for i in $(seq 200); do [ -c /dev/gunyah ] && break; sleep 0.05; done
+ls -l /dev/gunyah
+echo "== gunyah-vm -s lend 513: a VM, 513 scattered pages lent (LEND, then APPEND with END), reclaimed"
+/armature/bin/gunyah-vm -s lend 513 2>&1
+echo "== gunyah-vm share 16: the VM and this one share 16 pages, then reclaimed"
+/armature/bin/gunyah-vm share 16 2>&1
+echo "== the simulated RM afterwards"
+cat /sys/kernel/debug/gunyah_sim/state
 echo
