@@ -77,16 +77,17 @@ struct Message {
 	u16 size;
 };
 
-// Faults for the next replies, set by a test. Each is taken once.
+// Faults for the next replies, set by a test. Each is taken once (a flag
+// is on when non-zero).
 struct Faults {
-	bool drop_next = false;      // the next request is lost: no effect, no reply
-	bool malformed_next = false; // the next reply stops 2 bytes into its rm_error
-	bool duplicate_next = false; // the next reply is sent twice (same seq)
-	u32 error_next = 0;          // the next request fails with this RM error, no effect
-	u32 fail_msg_id = 0;         // the fail_nth-th request with this msg_id from now
-	unsigned fail_nth = 0;       //   fails with fail_error (0: off)
+	u32 drop_next = 0;       // the next request is lost: no effect, no reply
+	u32 delay_next_ms = 0;   // for the transport: the next reply waits this long
+	u32 error_next = 0;      // the next request fails with this RM error, no effect
+	u32 fail_msg_id = 0;     // the fail_nth-th request with this msg_id from now
+	u32 fail_nth = 0;        //   fails with fail_error (0: off)
 	u32 fail_error = 0;
-	unsigned delay_next_ms = 0;  // for the transport: the next reply waits this long
+	u32 malformed_next = 0;  // the next reply stops 2 bytes into its rm_error
+	u32 duplicate_next = 0;  // the next reply is sent twice (same seq)
 };
 
 // Env: static void *alloc(usize bytes) (nullptr on failure), static void free(void *).
@@ -296,12 +297,12 @@ private:
 			len = 0;
 		usize total = 4 + len;
 		if (faults.malformed_next) {
-			faults.malformed_next = false;
+			faults.malformed_next = 0;
 			total = 2;
 		}
 		int times = 1;
 		if (faults.duplicate_next) {
-			faults.duplicate_next = false;
+			faults.duplicate_next = 0;
 			times = 2;
 		}
 		for (int i = 0; i < times; i++)
@@ -313,7 +314,7 @@ private:
 	{
 		stats_.requests++;
 		if (faults.drop_next) {
-			faults.drop_next = false;
+			faults.drop_next = 0;
 			return;
 		}
 		if (faults.fail_nth && cur_.msg_id == faults.fail_msg_id && --faults.fail_nth == 0) {
