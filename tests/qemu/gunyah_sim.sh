@@ -18,13 +18,19 @@ expect_eq "plain Gunyah by default" gunyah "$(field $dbg/state identity)"
 expect_eq "TX interrupt: the node's first, SPI 200" 232 "$(field $dbg/state tx_irq | cut -d' ' -f2)"
 expect_eq "RX interrupt: the node's second, SPI 201" 233 "$(field $dbg/state rx_irq | cut -d' ' -f2)"
 # Only while nothing holds the IRQs: once gunyah_rsc_mgr binds, they are its.
-if out=$(sh -c "echo 1 >$params/irq_selftest" 2>&1); then
-	pass "raising either SPI pending reaches its handler"
-elif grep -q "^ *$(field $dbg/state tx_irq | cut -d' ' -f1):" /proc/interrupts; then
-	skip "raising either SPI pending reaches its handler" "gunyah_rsc_mgr holds the IRQs"
-else
-	fail "raising either SPI pending reaches its handler" "$out" "$(dmesg | grep gunyah_sim | tail -3)"
-fi
+selftest() { # NAME PARAM
+	local out
+	if out=$(sh -c "echo 1 >$params/$2" 2>&1); then
+		pass "$1"
+	elif grep -q "^ *$(field $dbg/state tx_irq | cut -d' ' -f1):" /proc/interrupts; then
+		skip "$1" "gunyah_rsc_mgr holds the IRQs"
+	else
+		fail "$1" "$out" "$(dmesg | grep gunyah_sim | tail -3)"
+	fi
+}
+selftest "raising either SPI pending reaches its handler" irq_selftest
+selftest "RM calls through the simulator: allocate, a 36-fragment LEND, faults, RECLAIM" selftest
+expect_eq "nothing left lent" 0 "$(field $dbg/state lent_bytes)"
 check "a knob takes a value" sh -c "echo 0x56000001 >$params/fail_msg_id"
 expect_eq "and reads it back" 1442840577 "$(cat $params/fail_msg_id)"
 check "an out-of-range knob value is refused" sh -c "! echo x >$params/fail_nth"

@@ -159,10 +159,11 @@ static unsigned long hwirq_of(unsigned int irq)
 }
 
 /*
- * Write 1 (only while no driver holds the IRQs): takes both, raises each
- * pending and waits for its handler; 0, -EBUSY or -ETIMEDOUT.
+ * The self-tests, only while no driver holds the IRQs (gunyah_rsc_mgr not
+ * bound): they take both, with handlers that count into selftest_done[].
  */
 static struct completion selftest_done[2];
+static struct gunyah_sim_config sim_config;
 
 static irqreturn_t selftest_handler(int irq, void *data)
 {
@@ -170,28 +171,54 @@ static irqreturn_t selftest_handler(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-static int irq_selftest_set(const char *val, const struct kernel_param *kp)
+bool gunyah_sim_selftest_wait(unsigned int which, unsigned int ms)
 {
-	int i, ret = 0;
+	return wait_for_completion_timeout(&selftest_done[which], msecs_to_jiffies(ms));
+}
 
-	if (!sim_wq)
-		return -ENODEV;
+static int selftest_take_irqs(void)
+{
+	int i, ret;
+
 	for (i = 0; i < 2; i++) {
 		init_completion(&selftest_done[i]);
 		ret = request_irq(sim_irqs[i], selftest_handler, 0, "gunyah_sim_selftest",
 				  &selftest_done[i]);
-		if (ret)
-			break;
-		gunyah_sim_raise(i);
-		if (!wait_for_completion_timeout(&selftest_done[i], msecs_to_jiffies(1000)))
-			ret = -ETIMEDOUT;
-		free_irq(sim_irqs[i], &selftest_done[i]);
-		if (ret)
-			break;
+		if (ret) {
+			if (i)
+				free_irq(sim_irqs[0], &selftest_done[0]);
+			return ret;
+		}
 	}
+	return 0;
+}
+
+static void selftest_free_irqs(void)
+{
+	free_irq(sim_irqs[0], &selftest_done[0]);
+	free_irq(sim_irqs[1], &selftest_done[1]);
+}
+
+/* Write 1: raises each IRQ pending and waits for its handler. */
+static int irq_selftest_set(const char *val, const struct kernel_param *kp)
+{
+	int i, ret;
+
+	if (!sim_wq)
+		return -ENODEV;
+	ret = selftest_take_irqs();
 	if (ret)
-		pr_err("gunyah_sim: IRQ self-test on IRQ %u: %d\n", sim_irqs[i], ret);
-	else
+		return ret;
+	for (i = 0; i < 2 && !ret; i++) {
+		gunyah_sim_raise(i);
+		if (!gunyah_sim_selftest_wait(i, 1000)) {
+			pr_err("gunyah_sim: IRQ self-test: IRQ %u did not reach its handler\n",
+			       sim_irqs[i]);
+			ret = -ETIMEDOUT;
+		}
+	}
+	selftest_free_irqs();
+	if (!ret)
 		pr_info("gunyah_sim: IRQ self-test: IRQs %u and %u reached their handlers\n",
 			sim_irqs[0], sim_irqs[1]);
 	return ret;
@@ -203,6 +230,30 @@ static const struct kernel_param_ops irq_selftest_ops = {
 module_param_cb(irq_selftest, &irq_selftest_ops, NULL, 0200);
 MODULE_PARM_DESC(irq_selftest,
 		 "Write 1 while gunyah_rsc_mgr is not bound: raise both IRQs, check they are delivered");
+
+/* Write 1: round trips of a client of the self-test's own (selftest.cpp). */
+static int selftest_set(const char *val, const struct kernel_param *kp)
+{
+	int ret;
+
+	if (!sim_wq)
+		return -ENODEV;
+	ret = selftest_take_irqs();
+	if (ret)
+		return ret;
+	ret = gunyah_sim_selftest(sim_config.tx_cap, sim_config.rx_cap);
+	selftest_free_irqs();
+	if (!ret)
+		pr_info("gunyah_sim: self-test: RPC round trips passed\n");
+	return ret;
+}
+
+static const struct kernel_param_ops selftest_ops = {
+	.set = selftest_set,
+};
+module_param_cb(selftest, &selftest_ops, NULL, 0200);
+MODULE_PARM_DESC(selftest,
+		 "Write 1 while gunyah_rsc_mgr is not bound: a client of its own makes RM calls through the simulator");
 
 /* --- debugfs: /sys/kernel/debug/gunyah_sim/ --- */
 
@@ -292,6 +343,7 @@ static int __init gunyah_sim_init(void)
 		ret = -ENOMEM;
 		goto err_node;
 	}
+	sim_config = config;
 	ret = gunyah_sim_start(&config);
 	if (ret)
 		goto err_wq;

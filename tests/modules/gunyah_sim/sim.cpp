@@ -169,6 +169,11 @@ const Model::Parcel *nth_parcel(unsigned index)
 
 extern "C" {
 
+void gunyah_sim_hypercall(const unsigned long args[8], unsigned long res[4])
+{
+	call(args, res);
+}
+
 int gunyah_sim_start(const gunyah_sim_config *config)
 {
 	model_lock.construct(KCPP_LOCK_CLASS("gunyah_sim_model"));

@@ -69,7 +69,15 @@ bool gunyah_sim_get_parcel(unsigned int index, struct gunyah_sim_parcel_info *ou
 /* One SGL entry of the index-th parcel. */
 bool gunyah_sim_get_parcel_entry(unsigned int index, __u64 entry, __u64 *ipa, __u64 *size);
 
+/* The hypervisor_ops call, for the self-test's client. */
+void gunyah_sim_hypercall(const unsigned long args[8], unsigned long res[4]);
+/* selftest.cpp: 0, or why the round trips failed (logged). */
+int gunyah_sim_selftest(__u64 tx_cap, __u64 rx_cap);
+
 /* --- C (module.c) --- */
+/* The self-test's wait for interrupt which (0 TX, 1 RX), which it holds;
+ * false on timeout. */
+bool gunyah_sim_selftest_wait(unsigned int which, unsigned int ms);
 /* The kernel's mapping of [phys, phys + size) if it is RAM, or NULL. */
 void *gunyah_sim_map(__u64 phys, __u64 size);
 void *gunyah_sim_vzalloc(unsigned long size);
