@@ -469,8 +469,9 @@ TEST_F(RmModelTest, Faults)
 	EXPECT_EQ(lend(0x3000).error(), 0u);
 
 	rm->faults.malformed_next = true;
-	Reply m = call(rpc::mem_reclaim, Bytes(8, 0xee));
+	Reply m = call(rpc::mem_lend, share_req(0, 0, {{0xff, 7}}, pages(0x100000, 1)));
 	EXPECT_EQ(m.payload.size(), 2u);
+	EXPECT_EQ(rm->parcel_count(), 2u);  // not carried out
 
 	rm->faults.duplicate_next = true;
 	for (auto &f : fragments(0x12345678, 77, {}))

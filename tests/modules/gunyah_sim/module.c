@@ -34,6 +34,11 @@ static char *identity = "gunyah";
 module_param(identity, charp, 0444);
 MODULE_PARM_DESC(identity, "gunyah (plain Gunyah UUID) or qcom (also answers the Qualcomm UUID query)");
 
+static bool register_hypervisor = true;
+module_param(register_hypervisor, bool, 0444);
+MODULE_PARM_DESC(register_hypervisor,
+		 "N: do not register with gunyah_rsc_mgr (for the self-tests, which need the IRQs free)");
+
 /* --- Fault-injection knobs: /sys/module/gunyah_sim/parameters/ --- */
 
 static int knob_set(const char *val, const struct kernel_param *kp)
@@ -73,7 +78,7 @@ SIM_KNOB(fail_nth, GUNYAH_SIM_FAIL_NTH, 0644,
 	 "The fail_nth-th request with fail_msg_id from now fails (0: off); counts down");
 SIM_KNOB(fail_error, GUNYAH_SIM_FAIL_ERROR, 0644, "The RM error of fail_nth's request");
 SIM_KNOB(malformed_next, GUNYAH_SIM_MALFORMED_NEXT, 0644,
-	 "1: the next reply is truncated 2 bytes into its rm_error");
+	 "1: the next request is not carried out and its reply is cut 2 bytes into rm_error");
 SIM_KNOB(duplicate_next, GUNYAH_SIM_DUPLICATE_NEXT, 0644,
 	 "1: the next reply is sent twice, with the same seq");
 SIM_KNOB(notify, GUNYAH_SIM_NOTIFY, 0200,
@@ -343,6 +348,7 @@ static int __init gunyah_sim_init(void)
 		ret = -ENOMEM;
 		goto err_node;
 	}
+	config.register_hypervisor = register_hypervisor;
 	sim_config = config;
 	ret = gunyah_sim_start(&config);
 	if (ret)

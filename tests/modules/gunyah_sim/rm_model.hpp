@@ -86,7 +86,8 @@ struct Faults {
 	u32 fail_msg_id = 0;     // the fail_nth-th request with this msg_id from now
 	u32 fail_nth = 0;        //   fails with fail_error (0: off)
 	u32 fail_error = 0;
-	u32 malformed_next = 0;  // the next reply stops 2 bytes into its rm_error
+	u32 malformed_next = 0;  // the next request is not carried out, and its
+	                         // reply stops 2 bytes into its rm_error
 	u32 duplicate_next = 0;  // the next reply is sent twice (same seq)
 };
 
@@ -319,6 +320,13 @@ private:
 		}
 		if (faults.fail_nth && cur_.msg_id == faults.fail_msg_id && --faults.fail_nth == 0) {
 			reply(static_cast<RmError>(faults.fail_error));
+			return;
+		}
+		if (faults.malformed_next) {
+			// A client cannot know what a reply it cannot read
+			// did: the request had no effect, so that the test
+			// can expect everything back.
+			reply(RmError::ok);
 			return;
 		}
 		if (faults.error_next) {

@@ -188,15 +188,16 @@ int gunyah_sim_start(const gunyah_sim_config *config)
 		the_sim = s;
 	}
 	__atomic_store_n(&calls_to, s, __ATOMIC_RELEASE);
-	int ret = gunyah_hypervisor_register(&hypervisor);
+	int ret = config->register_hypervisor ? gunyah_hypervisor_register(&hypervisor) : 0;
 	if (ret) {
 		KCPP_ERR("gunyah_sim: cannot register the hypervisor: %d\n", ret);
 		gunyah_sim_stop();
 		return ret;
 	}
-	KCPP_INFO("gunyah_sim: a simulated %s hypervisor and RM (tests only), RM message queues tx 0x%llx rx 0x%llx\n",
+	KCPP_INFO("gunyah_sim: a simulated %s hypervisor and RM (tests only), RM message queues tx 0x%llx rx 0x%llx%s\n",
 		  config->qcom ? "Qualcomm Gunyah" : "Gunyah",
-		  (unsigned long long)config->tx_cap, (unsigned long long)config->rx_cap);
+		  (unsigned long long)config->tx_cap, (unsigned long long)config->rx_cap,
+		  config->register_hypervisor ? "" : ", not registered");
 	return 0;
 }
 

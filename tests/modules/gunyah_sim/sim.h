@@ -17,6 +17,7 @@ extern "C" {
 struct gunyah_sim_config {
 	__u64 tx_cap, rx_cap;
 	bool qcom;            /* identify as Qualcomm's Gunyah */
+	bool register_hypervisor; /* false: not for gunyah_rsc_mgr (self-tests) */
 };
 
 /* Fault-injection knobs (module parameters). */
@@ -27,7 +28,7 @@ enum gunyah_sim_knob {
 	GUNYAH_SIM_FAIL_MSG_ID,     /* with FAIL_NTH and FAIL_ERROR: the Nth request */
 	GUNYAH_SIM_FAIL_NTH,        /*   with this msg_id from now fails with the error */
 	GUNYAH_SIM_FAIL_ERROR,
-	GUNYAH_SIM_MALFORMED_NEXT,  /* 1: the next reply is cut 2 bytes into rm_error */
+	GUNYAH_SIM_MALFORMED_NEXT,  /* 1: the next request is not carried out, its reply cut 2 bytes into rm_error */
 	GUNYAH_SIM_DUPLICATE_NEXT,  /* 1: the next reply is sent twice */
 	GUNYAH_SIM_NOTIFY,          /* write: the RM sends a notification with this msg_id */
 	GUNYAH_SIM_ACCEPT,          /* write: the parcel with this handle is accepted */

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gunyah_sim_client (tests only): gunyah_rsc_mgr's in-kernel API driven
+ * from module parameters (client.cpp). Test code, so not held to the rule
+ * of the drivers' C files (scripts/check-glue).
+ */
+#include <linux/kstrtox.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "client.h"
+
+static int lend_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int pages;
+	int ret = kstrtouint(val, 0, &pages);
+
+	return ret ? ret : gunyah_sim_client_share(pages, kp->arg != NULL);
+}
+
+static int handle_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", (int)gunyah_sim_client_handle());
+}
+
+static const struct kernel_param_ops share_ops = {
+	.set = lend_set,
+	.get = handle_get,
+};
+module_param_cb(lend, &share_ops, (void *)1, 0644);
+MODULE_PARM_DESC(lend, "Write N: lend N pages to a VM of the RM's (kept); reads the handle (-1: none)");
+module_param_cb(share, &share_ops, NULL, 0644);
+MODULE_PARM_DESC(share, "Write N: share N pages with a VM of the RM's (kept); reads the handle");
+
+static int reclaim_set(const char *val, const struct kernel_param *kp)
+{
+	return gunyah_sim_client_reclaim();
+}
+
+static const struct kernel_param_ops reclaim_ops = {
+	.set = reclaim_set,
+};
+module_param_cb(reclaim, &reclaim_ops, NULL, 0200);
+MODULE_PARM_DESC(reclaim, "Write 1: reclaim the parcel held (it stays held when that fails)");
+
+static int vmid_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%u\n", gunyah_sim_client_vmid());
+}
+
+static const struct kernel_param_ops vmid_ops = {
+	.get = vmid_get,
+};
+module_param_cb(vmid, &vmid_ops, NULL, 0444);
+MODULE_PARM_DESC(vmid, "The VMID allocated at the first lend or share (0: none yet)");
+
+static int __init gunyah_sim_client_init(void)
+{
+	return 0;
+}
+
+static void __exit gunyah_sim_client_cleanup(void)
+{
+	gunyah_sim_client_exit();
+}
+
+module_init(gunyah_sim_client_init);
+module_exit(gunyah_sim_client_cleanup);
+
+MODULE_DESCRIPTION("armature test: gunyah_rsc_mgr's in-kernel API driven from parameters");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(KCPP);
+MODULE_IMPORT_NS(GUNYAH);
