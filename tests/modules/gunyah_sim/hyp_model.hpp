@@ -15,7 +15,10 @@
 //                                           -> x0 error, x1 not-full
 //   0xC600801C msgq_recv (SMC64)            x1 cap, x2 buf, x3 max size
 //                                           -> x0 error, x1 size, x2 not-empty
-// Anything else returns SMCCC_RET_NOT_SUPPORTED (-1) in x0.
+// Anything else returns SMCCC_RET_NOT_SUPPORTED (-1) in x0. These values are
+// transcribed here from the sources, not taken from the client's
+// hypercall.hpp: a mistake on either side then shows in the tests instead
+// of being shared.
 //
 // Queues (hyp/ipc/msgqueue/src/msgqueue_common.c): depth 8, messages up to
 // 240 bytes. A send to a full queue fails with MSGQUEUE_FULL before anything
