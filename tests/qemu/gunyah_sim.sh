@@ -79,7 +79,7 @@ check "unbind the RM, then rmmod gunyah_sim" \
 
 # --- Qualcomm's Gunyah, with the simulated secure world ---
 scm=/sys/kernel/debug/gunyah_sim_scm
-if module_built gunyah_qcom; then
+if module_built gunyah_sim_scm; then
 	check "modprobe gunyah_sim_scm (pulls in gunyah_qcom, not gunyah_sim)" \
 		sh -c "modprobe gunyah_sim_scm && ! [ -d /sys/module/gunyah_sim ]"
 	expect_eq "no page assigned away from HLOS" 0 "$(field $scm/state pages)"
@@ -105,7 +105,7 @@ if module_built gunyah_qcom; then
 		sh -c "rmmod gunyah_sim_client && echo $rm_dev >/sys/bus/platform/drivers/gunyah_rsc_mgr/unbind &&
 			rmmod gunyah_sim gunyah_sim_scm"
 else
-	skip "gunyah_sim_scm" "gunyah_qcom is not built"
+	skip "gunyah_sim_scm" "gunyah_qcom, and so gunyah_sim_scm, is not built"
 fi
 for m in gunyah_qcom gunyah_rsc_mgr; do
 	! module_loaded $m || rmmod $m
