@@ -5,9 +5,9 @@
 # calls of a self-test client through the hypercall interface. Then under
 # gunyah_rsc_mgr, driven through the kernel API by gunyah_sim_client: lends
 # and shares of 1, 512, 513 and 1025 pages (APPEND, END), injected faults,
-# everything reclaimed in the end. Then as Qualcomm's Gunyah with
-# gunyah_sim_scm (which loads without gunyah_sim): pages go to the secure
-# world's RM-managed VMID and come back.
+# 100 concurrent callers, everything reclaimed in the end. Then as
+# Qualcomm's Gunyah with gunyah_sim_scm (which loads without gunyah_sim):
+# pages go to the secure world's RM-managed VMID and come back.
 . ./lib.sh
 
 suite gunyah_sim
@@ -71,6 +71,8 @@ check "lend 2 pages" put $client/lend 2
 h=$(cat $client/lend)
 check "accept: the reclaim is refused (MEM_INUSE)" sh -c "echo $h >$params/accept && ! echo 1 >$client/reclaim"
 check "release: the reclaim works" sh -c "echo $h >$params/release && echo 1 >$client/reclaim"
+check "100 concurrent callers, 3 rounds each (share or lend a page, reclaim)" \
+	sh -c "echo 3 >$client/stress_rounds && echo 100 >$client/stress"
 expect_eq "everything reclaimed" "0 0 0" \
 	"$(field $dbg/state parcels) $(field $dbg/state lent_bytes) $(field $dbg/state shared_bytes)"
 check "rmmod gunyah_sim_client" rmmod gunyah_sim_client

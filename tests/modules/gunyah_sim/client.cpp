@@ -59,15 +59,10 @@ int gunyah_sim_client_share(unsigned pages, bool lend)
 	if (is_err(rm))
 		return static_cast<int>(reinterpret_cast<long>(rm));
 	held.rm = rm;
-	if (!vmid) {
-		__u16 got;
-		int ret = gunyah_rm_alloc_vmid(rm, 0, &got);
-		if (ret) {
-			KCPP_ERR("gunyah_sim_client: VM allocate: %d\n", ret);
-			free_pages(held);
-			return ret;
-		}
-		vmid = got;
+	if (int ret = gunyah_sim_client_prepare()) {
+		KCPP_ERR("gunyah_sim_client: VM allocate: %d\n", ret);
+		free_pages(held);
+		return ret;
 	}
 	held.pages = static_cast<void **>(kcpp_kmalloc(pages * sizeof(void *), kcpp::gfp::kernel | kcpp::gfp::zero));
 	held.parcel.mem_entries = static_cast<gunyah_rm_mem_entry *>(
@@ -114,6 +109,58 @@ int gunyah_sim_client_reclaim()
 		return ret;  // still the RM's: the pages stay allocated
 	free_pages(held);
 	return 0;
+}
+
+int gunyah_sim_client_round(unsigned index)
+{
+	gunyah_rm *rm = gunyah_rm_get();
+	if (is_err(rm))
+		return static_cast<int>(reinterpret_cast<long>(rm));
+	int ret = -ENOMEM;
+	void *mem = kcpp_alloc_pages(-1, kcpp::gfp::kernel | kcpp::gfp::zero, 0);
+	if (mem) {
+		gunyah_rm_mem_entry entry = {kcpp_virt_to_phys(mem), page_bytes};
+		gunyah_rm_acl_entry acl[2] = {
+			{GUNYAH_VMID_HLOS, GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W},
+			{__atomic_load_n(&vmid, __ATOMIC_ACQUIRE), GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W},
+		};
+		// Odd rounds lend (the other VM alone), even ones share.
+		const bool lend = index & 1;
+		gunyah_rm_mem_parcel parcel = {
+			.mem_type = GUNYAH_RM_MEM_TYPE_NORMAL,
+			.label = index,
+			.n_acl_entries = lend ? 1u : 2u,
+			.acl_entries = lend ? acl + 1 : acl,
+			.n_mem_entries = 1,
+			.mem_entries = &entry,
+			.mem_handle = 0,
+		};
+		ret = gunyah_rm_mem_share(rm, &parcel);
+		if (!ret) {
+			ret = gunyah_rm_mem_reclaim(rm, &parcel);
+			if (ret)
+				mem = nullptr;  // still lent: leaked, never reused
+		}
+		if (mem)
+			kcpp_free_pages(mem, 0);
+	}
+	gunyah_rm_put(rm);
+	return ret;
+}
+
+int gunyah_sim_client_prepare()
+{
+	if (vmid)
+		return 0;
+	gunyah_rm *rm = gunyah_rm_get();
+	if (is_err(rm))
+		return static_cast<int>(reinterpret_cast<long>(rm));
+	__u16 got;
+	int ret = gunyah_rm_alloc_vmid(rm, 0, &got);
+	if (!ret)
+		__atomic_store_n(&vmid, got, __ATOMIC_RELEASE);
+	gunyah_rm_put(rm);
+	return ret;
 }
 
 unsigned gunyah_sim_client_handle()

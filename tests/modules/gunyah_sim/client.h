@@ -14,6 +14,11 @@ extern "C" {
 int gunyah_sim_client_share(unsigned int pages, bool lend);
 /* Reclaims the held parcel; on failure it stays held. */
 int gunyah_sim_client_reclaim(void);
+/* The VMID of the lends and shares, allocated once. */
+int gunyah_sim_client_prepare(void);
+/* One round of a stress test: a page shared (even index) or lent (odd),
+ * then reclaimed. */
+int gunyah_sim_client_round(unsigned int index);
 /* The held parcel's handle (~0: none), the VMID allocated at first use. */
 unsigned int gunyah_sim_client_handle(void);
 unsigned int gunyah_sim_client_vmid(void);

@@ -4,7 +4,10 @@
  * from module parameters (client.cpp). Test code, so not held to the rule
  * of the drivers' C files (scripts/check-glue).
  */
+#include <linux/completion.h>
 #include <linux/kstrtox.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
@@ -53,6 +56,81 @@ static const struct kernel_param_ops vmid_ops = {
 };
 module_param_cb(vmid, &vmid_ops, NULL, 0444);
 MODULE_PARM_DESC(vmid, "The VMID allocated at the first lend or share (0: none yet)");
+
+/* --- Concurrent callers --- */
+
+static unsigned int stress_rounds = 10;
+module_param(stress_rounds, uint, 0644);
+MODULE_PARM_DESC(stress_rounds, "Rounds (share or lend 1 page, reclaim) of each stress thread");
+
+struct stress {
+	atomic_t running;
+	atomic_t failed;
+	int first_error;
+	struct completion done;
+};
+
+static int stress_thread(void *data)
+{
+	struct stress *s = data;
+	unsigned int r;
+	int ret;
+
+	for (r = 0; r < stress_rounds; r++) {
+		ret = gunyah_sim_client_round(r);
+		if (ret) {
+			if (atomic_inc_return(&s->failed) == 1)
+				s->first_error = ret;
+			break;
+		}
+	}
+	if (atomic_dec_and_test(&s->running))
+		complete(&s->done);
+	return 0;
+}
+
+/* Write N: N threads run stress_rounds rounds each, at once; 0, or the
+ * first error (each failing thread stops). */
+static int stress_set(const char *val, const struct kernel_param *kp)
+{
+	struct stress s = {};
+	unsigned int n, i;
+	int ret = kstrtouint(val, 0, &n);
+
+	if (ret)
+		return ret;
+	if (!n || n > 1000)
+		return -EINVAL;
+	ret = gunyah_sim_client_prepare();
+	if (ret)
+		return ret;
+	init_completion(&s.done);
+	atomic_set(&s.running, n + 1);
+	for (i = 0; i < n; i++) {
+		struct task_struct *t = kthread_run(stress_thread, &s, "gunyah_stress/%u", i);
+
+		if (IS_ERR(t)) {
+			atomic_sub(n - i, &s.running);
+			ret = PTR_ERR(t);
+			break;
+		}
+	}
+	if (atomic_dec_and_test(&s.running))
+		complete(&s.done);
+	wait_for_completion(&s.done);
+	if (atomic_read(&s.failed)) {
+		pr_err("gunyah_sim_client: %d of %u threads failed, first with %d\n",
+		       atomic_read(&s.failed), n, s.first_error);
+		ret = s.first_error;
+	}
+	return ret;
+}
+
+static const struct kernel_param_ops stress_ops = {
+	.set = stress_set,
+};
+module_param_cb(stress, &stress_ops, NULL, 0200);
+MODULE_PARM_DESC(stress, "Write N: N concurrent callers, stress_rounds rounds each; fails with the first error");
 
 static int __init gunyah_sim_client_init(void)
 {
