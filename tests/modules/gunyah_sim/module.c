@@ -96,8 +96,10 @@ void *gunyah_sim_map(__u64 phys, __u64 size)
 	if (!size || phys + size < phys)
 		return NULL;
 	last = PHYS_PFN(phys + size - 1);
+	/* RAM in the linear map (not a no-map carve-out such as the
+	 * cspmu fixture's): what the hypervisor would find in the VM. */
 	for (pfn = PHYS_PFN(phys); pfn <= last; pfn++)
-		if (!pfn_valid(pfn))
+		if (!pfn_is_map_memory(pfn))
 			return NULL;
 	return phys_to_virt(phys);
 }

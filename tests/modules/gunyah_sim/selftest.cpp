@@ -2,10 +2,10 @@
 // gunyah_sim's self-test (the selftest parameter), for when no RM client is
 // bound: a minimal client of its own makes the hypercalls gunyah_rsc_mgr
 // would, through the same call interface, with buffers by physical address,
-// and waits for the simulated interrupts. The one pending reply
-// (backpressure()), VM allocate and deallocate, a LEND whose 512-entry SGL
-// takes 36 fragments, RECLAIM, an injected RM error, a dropped request and a
-// duplicated reply. It checks the simulator, not gunyah_rsc_mgr, whose own
+// and waits for the simulated interrupts. Refused calls, the one pending
+// reply (backpressure()), VM allocate and deallocate, a LEND whose 512-entry
+// SGL takes 36 fragments, RECLAIM, an injected RM error, a dropped request
+// and a duplicated reply. It checks the simulator, not gunyah_rsc_mgr, whose own
 // client is tested against it.
 #include <kcpp/alloc.hpp>
 #include <kcpp/log.hpp>
@@ -184,8 +184,35 @@ int backpressure(Client &c)
 	return 0;
 }
 
+// What the hypervisor refuses before a queue is touched: another cap, the
+// receive end's cap, a buffer that is not RAM of the VM (physical 0 is the
+// virt machine's flash).
+int refusals(Client &c)
+{
+	unsigned long res[4];
+	const unsigned long buf = kcpp_virt_to_phys(c.buf);
+	struct {
+		unsigned long cap, buf, want;
+	} cases[] = {
+		{c.tx_cap + c.rx_cap + 1, buf, sim::cspace_cap_null},
+		{c.rx_cap, buf, sim::cspace_insufficient_rights},
+		{c.tx_cap, 0, sim::addr_invalid},
+	};
+	for (auto &k : cases) {
+		unsigned long err = c.call(sim::smccc::msgq_send, k.cap, rpc::header_size, k.buf, 1, res);
+		if (err != k.want) {
+			KCPP_ERR("gunyah_sim selftest: msgq_send(cap 0x%lx, buf 0x%lx): error %lu, expected %lu\n",
+				 k.cap, k.buf, err, k.want);
+			return -EPROTO;
+		}
+	}
+	return 0;
+}
+
 int run(Client &c, kcpp::u8 *payload)
 {
+	if (int ret = refusals(c))
+		return ret;
 	if (int ret = backpressure(c))
 		return ret;
 
