@@ -63,6 +63,21 @@ static unsigned int stress_rounds = 10;
 module_param(stress_rounds, uint, 0644);
 MODULE_PARM_DESC(stress_rounds, "Rounds (share or lend 1 page, reclaim) of each stress thread");
 
+/* The RM keeps at most 64 parcels per VM: more callers than that at once
+ * may be refused with NO_RESOURCES (-ENOSPC). Counted, not failures. */
+static atomic_t stress_refused = ATOMIC_INIT(0);
+
+static int refused_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&stress_refused));
+}
+
+static const struct kernel_param_ops refused_ops = {
+	.get = refused_get,
+};
+module_param_cb(stress_refused, &refused_ops, NULL, 0444);
+MODULE_PARM_DESC(stress_refused, "Rounds of the last stress run refused with -ENOSPC (the RM's 64 parcels per VM)");
+
 struct stress {
 	atomic_t running;
 	atomic_t failed;
@@ -78,6 +93,10 @@ static int stress_thread(void *data)
 
 	for (r = 0; r < stress_rounds; r++) {
 		ret = gunyah_sim_client_round(r);
+		if (ret == -ENOSPC) {
+			atomic_inc(&stress_refused);
+			continue;
+		}
 		if (ret) {
 			if (atomic_inc_return(&s->failed) == 1)
 				s->first_error = ret;
@@ -105,6 +124,7 @@ static int stress_set(const char *val, const struct kernel_param *kp)
 	if (ret)
 		return ret;
 	init_completion(&s.done);
+	atomic_set(&stress_refused, 0);
 	atomic_set(&s.running, n + 1);
 	for (i = 0; i < n; i++) {
 		struct task_struct *t = kthread_run(stress_thread, &s, "gunyah_stress/%u", i);
@@ -130,7 +150,8 @@ static const struct kernel_param_ops stress_ops = {
 	.set = stress_set,
 };
 module_param_cb(stress, &stress_ops, NULL, 0200);
-MODULE_PARM_DESC(stress, "Write N: N concurrent callers, stress_rounds rounds each; fails with the first error");
+MODULE_PARM_DESC(stress,
+		 "Write N: N concurrent callers, stress_rounds rounds each; fails with the first error other than -ENOSPC");
 
 static int __init gunyah_sim_client_init(void)
 {
