@@ -20,7 +20,8 @@ using namespace armature::gunyah;
 
 namespace {
 
-constexpr unsigned wait_ms = 2000;
+// As gunyah_rsc_mgr's call timeout: a debug kernel under TCG is slow.
+constexpr unsigned wait_ms = 10000;
 
 struct Client {
 	kcpp::u64 tx_cap, rx_cap;
@@ -148,7 +149,7 @@ int backpressure(Client &c)
 		gunyah_sim_get_stats(&st);
 		if (st.rx_queued == 8 && st.outbox == 1 && st.tx_queued == 8)
 			break;
-		if (tries == 200) {
+		if (tries == 1000) {
 			KCPP_ERR("gunyah_sim selftest: queues %u/%u/%u, expected 8 received, 1 held, 8 sent\n",
 				 st.rx_queued, st.outbox, st.tx_queued);
 			return -EPROTO;
