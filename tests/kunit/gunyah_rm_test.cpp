@@ -164,6 +164,13 @@ public:
 		fail_error = e;
 	}
 
+	// A second, independent failure: the next request with this msg_id.
+	void fail_also(u32 msg_id, rpc::RmError e)
+	{
+		also_msg_id = msg_id;
+		also_error = e;
+	}
+
 	void notify(u32 id, const u8 *payload, usize size)
 	{
 		push(rpc::Type::notification, id, 0, payload, size);
@@ -293,6 +300,11 @@ public:
 			break;
 		}
 		}
+		if (also_msg_id && also_msg_id == req_hdr.msg_id) {
+			also_msg_id = 0;
+			memparcel::put32(out, static_cast<u32>(also_error));
+			n = 4;
+		}
 		if (fail_msg_id == req_hdr.msg_id && fail_count) {
 			if (fail_skip) {
 				fail_skip--;
@@ -360,6 +372,8 @@ public:
 	u32 fail_msg_id = 0;
 	unsigned fail_skip = 0, fail_count = 0;
 	rpc::RmError fail_error = rpc::RmError::ok;
+	u32 also_msg_id = 0;
+	rpc::RmError also_error = rpc::RmError::ok;
 
 	Record records[max_records];
 	unsigned n_records = 0;
@@ -862,6 +876,26 @@ KCPP_TEST(gunyah_rm, failed_append_reclaims_the_parcel)
 	KCPP_EXPECT_EQ(b.hyp->records[3].handle, b.hyp->records[0].handle);
 	KCPP_EXPECT_EQ(p.mem_handle, Rm::invalid_handle);
 	KCPP_EXPECT_TRUE(hooks.is("PR"));
+	kcpp_kfree(mem);
+}
+
+KCPP_TEST(gunyah_rm, failed_append_and_reclaim_keeps_the_parcel)
+{
+	Bench b;
+	KCPP_ASSERT_TRUE(b.ok());
+	gunyah_rm_mem_entry *mem = entries(1025);
+	KCPP_ASSERT_TRUE(mem != nullptr);
+	gunyah_rm_acl_entry acl[1] = {{0x80, GUNYAH_RM_ACL_R}};
+	gunyah_rm_mem_parcel p = {GUNYAH_RM_MEM_TYPE_NORMAL, 0, 1, acl, 1025, mem, 0};
+	b.hyp->fail(rpc::mem_append, rpc::RmError::mem_invalid, 1);
+	b.hyp->fail_also(rpc::mem_reclaim, rpc::RmError::mem_inuse);
+	KCPP_EXPECT_EQ(b.rm->mem_share(&p), -EINVAL);
+	KCPP_ASSERT_EQ(b.hyp->n_records, 4u);
+	KCPP_EXPECT_EQ(b.hyp->records[3].msg_id, u32(rpc::mem_reclaim));
+	// The RM still holds the parcel: the caller is told which, and the
+	// platform does not get the memory back.
+	KCPP_EXPECT_EQ(p.mem_handle, b.hyp->records[0].handle);
+	KCPP_EXPECT_TRUE(hooks.is("P"));
 	kcpp_kfree(mem);
 }
 

@@ -40,6 +40,9 @@ struct gunyah_rm_mem_entry {
 	__u64 size;
 };
 
+/* mem_handle of a parcel that does not exist (the RM's handles start at 0). */
+#define GUNYAH_RM_INVALID_HANDLE 0xffffffffU
+
 /*
  * What is lent or shared. The caller owns the arrays; mem_handle is set
  * when the parcel is created and names it for reclaim.
@@ -67,7 +70,11 @@ void gunyah_rm_put(struct gunyah_rm *rm);
  * parcel's memory: the platform's pre_mem_share first, the RM calls (APPEND
  * for entries beyond the first message's, END on the last), and the
  * platform's post_mem_reclaim when they fail. 0 and parcel->mem_handle set,
- * or a negative errno (RM errors are mapped and logged by name).
+ * or a negative errno (RM errors are mapped and logged by name) with
+ * parcel->mem_handle GUNYAH_RM_INVALID_HANDLE. One exception: when an
+ * APPEND failed and the parcel it extended could not be reclaimed either,
+ * the error comes with mem_handle naming that parcel: the RM (and the
+ * other VM) still hold the memory, so the caller must not free or unpin it.
  */
 int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *parcel);
 /* Takes the parcel back; post_mem_reclaim runs only when the RM agreed. */

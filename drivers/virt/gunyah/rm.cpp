@@ -503,6 +503,7 @@ int Rm::reclaim(u32 handle)
 int Rm::mem_share(gunyah_rm_mem_parcel *parcel)
 {
 	const usize n_acl = parcel->n_acl_entries, n_mem = parcel->n_mem_entries;
+	parcel->mem_handle = invalid_handle;
 	if (!n_acl || n_acl > memparcel::max_entries || !n_mem || !parcel->acl_entries ||
 	    !parcel->mem_entries)
 		return -EINVAL;
@@ -533,16 +534,19 @@ int Rm::mem_share(gunyah_rm_mem_parcel *parcel)
 
 	// The parcel exists with part of its memory: take it back. The
 	// platform gets the memory back only when the RM gave it up; else it
-	// stays with the RM (and assigned away), which is safe, only lost.
+	// stays with the RM (and assigned away), which is safe, only lost, as
+	// long as the caller keeps it: mem_handle still names the parcel to
+	// tell it so (gunyah.h).
 	KCPP_DEV_ERR(dev_, "gunyah: MEM_APPEND to parcel %u failed after %zu of %zu entries (%d), reclaiming\n",
 		     handle, done, n_mem, ret);
 	const int rret = reclaim(handle);
-	if (!rret)
+	if (!rret) {
 		post_mem_reclaim(parcel);
-	else
+		parcel->mem_handle = invalid_handle;
+	} else {
 		KCPP_DEV_ERR(dev_, "gunyah: parcel %u could not be reclaimed (%d): its memory stays lent\n",
 			     handle, rret);
-	parcel->mem_handle = invalid_handle;
+	}
 	return ret;
 }
 

@@ -92,7 +92,7 @@ private:
 
 class Rm {
 public:
-	static constexpr u32 invalid_handle = 0xffffffff;
+	static constexpr u32 invalid_handle = GUNYAH_RM_INVALID_HANDLE;
 
 	// The RM with one reference, its interrupts requested. Takes cfg's
 	// binding and handles whatever happens (on failure they are released
