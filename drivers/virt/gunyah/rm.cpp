@@ -242,7 +242,7 @@ Result<Reply> Rm::call(u32 msg_id, const void *req, usize size)
 	}
 	// From here on no one else touches p.
 	Reply reply(p.buf, p.size);
-	if (ret == -ETIMEDOUT)
+	if (ret == -ETIMEDOUT && call_ratelimit_.allow())
 		KCPP_DEV_ERR(dev_, "gunyah: RM call msg_id %#x seq %u: no reply within %u ms\n", msg_id,
 			     p.seq, timeout_ms_);
 	if (ret)
@@ -251,9 +251,11 @@ Result<Reply> Rm::call(u32 msg_id, const void *req, usize size)
 		return Error(p.status);
 	const auto err = static_cast<rpc::RmError>(memparcel::get32(p.buf));
 	if (err != rpc::RmError::ok) {
+		// Userspace can make the RM refuse (/dev/gunyah): rate limited.
 		const char *n = rpc::name(err);
-		KCPP_DEV_ERR(dev_, "gunyah: RM call msg_id %#x seq %u failed: %s (%#x)\n", msg_id, p.seq,
-			     n ? n : "unknown error", static_cast<u32>(err));
+		if (call_ratelimit_.allow())
+			KCPP_DEV_ERR(dev_, "gunyah: RM call msg_id %#x seq %u failed: %s (%#x)\n", msg_id,
+				     p.seq, n ? n : "unknown error", static_cast<u32>(err));
 		return Error(rpc::to_errno(err));
 	}
 	return reply;

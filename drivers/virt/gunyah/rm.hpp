@@ -187,6 +187,8 @@ private:
 	kcpp::Mutex pending_lock_{KCPP_LOCK_CLASS("gunyah_rm_pending")};
 	kcpp::List<Pending> pending_;
 	u16 next_seq_ = 1;
+	// For the errors and timeouts of calls, which users can cause.
+	kcpp::RateLimit call_ratelimit_;
 
 	// The receiver (the RX thread) and its message in reassembly.
 	kcpp::Mutex rx_lock_{KCPP_LOCK_CLASS("gunyah_rm_rx")};
