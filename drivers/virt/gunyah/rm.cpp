@@ -26,6 +26,7 @@
 
 #include "memparcel.hpp"
 #include <kcpp/alloc.hpp>
+#include <kcpp/misc.h>
 
 namespace armature::gunyah {
 
@@ -99,7 +100,10 @@ Rm::Rm(RmConfig &&cfg)
 	  rx_irq_num_(cfg.rx_irq), platform_(cfg.platform),
 	  platform_handle_(static_cast<PlatformRegistry::Handle &&>(cfg.platform_handle)),
 	  hypervisor_handle_(static_cast<HypervisorRegistry::Handle &&>(cfg.hypervisor_handle)),
-	  dev_(cfg.dev), timeout_ms_(cfg.timeout_ms)
+	  // The Rm outlives the device's binding (open VM files, other
+	  // modules' gunyah_rm_get()) and logs through dev_: keep it allocated.
+	  dev_(cfg.dev ? kcpp_get_device(const_cast<device *>(cfg.dev)) : nullptr),
+	  timeout_ms_(cfg.timeout_ms)
 {
 }
 
@@ -111,6 +115,8 @@ Rm::~Rm()
 	kcpp_kfree(partial_.buf);
 	if (platform_.ops && platform_.ops->unbind)
 		platform_.ops->unbind(platform_.state);
+	if (dev_)
+		kcpp_put_device(const_cast<device *>(dev_));
 	// The registry handles drop their module references last.
 }
 

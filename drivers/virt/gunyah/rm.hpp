@@ -50,7 +50,7 @@ struct RmConfig {
 	PlatformBinding platform;
 	PlatformRegistry::Handle platform_handle;
 	HypervisorRegistry::Handle hypervisor_handle;
-	const device *dev = nullptr;  // for the log; may be null
+	const device *dev = nullptr;  // for the log (referenced); may be null
 	unsigned timeout_ms = 10000;  // for each call: TX room, then the reply
 };
 
