@@ -201,6 +201,7 @@ int gunyah_rsc_mgr_init()
 	platforms.construct(KCPP_LOCK_CLASS("gunyah_platforms"));
 	hypervisors.construct(KCPP_LOCK_CLASS("gunyah_hypervisors"));
 	bound.construct();
+	VmManager::init();
 	Driver::driver.construct().work.queue_unbound();
 	return 0;
 }

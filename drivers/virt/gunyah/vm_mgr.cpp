@@ -6,6 +6,7 @@
 #include <kcpp/alloc.hpp>
 #include <kcpp/device.hpp>
 #include <kcpp/layout.hpp>
+#include <kcpp/static.hpp>
 #include <new>
 #include <utility>
 
@@ -26,14 +27,18 @@ constexpr u64 page_size = KCPP_PAGE_SIZE;
 // program cannot fill the log.
 #define VM_DBG(self, fmt, ...) KCPP_DEV_DBG((self)->dev_, "vm %u: " fmt, (self)->vmid_, ##__VA_ARGS__)
 // A failure worth an operator's attention that a user can still cause
-// (RLIMIT_MEMLOCK, the RM refusing): rate limited.
+// (RLIMIT_MEMLOCK, the RM refusing): rate limited, by one limit for the
+// module, as a limit per file or per VM is reset by opening another.
+kcpp::Static<kcpp::RateLimit> ratelimit;
 #define VM_ERR(self, fmt, ...)                                                 \
 	do {                                                                   \
-		if ((self)->ratelimit_.allow())                                \
+		if (ratelimit->allow())                                        \
 			KCPP_DEV_ERR((self)->dev_, "vm %u: " fmt, (self)->vmid_, ##__VA_ARGS__); \
 	} while (0)
 
 } // namespace
+
+void VmManager::init() { ratelimit.construct(); }
 
 // --- /dev/gunyah --------------------------------------------------------------
 
@@ -105,7 +110,7 @@ Result<int> VmClient::create_vm(unsigned long arg)
 	u16 vmid = 0;
 	int ret = gunyah_rm_alloc_vmid(rm, 0, &vmid);
 	if (ret) {
-		if (ratelimit_.allow())
+		if (ratelimit->allow())
 			KCPP_DEV_ERR(dev_, "GUNYAH_CREATE_VM: the RM gave no VMID: %d\n", ret);
 		gunyah_rm_put(rm);
 		return Error(ret);

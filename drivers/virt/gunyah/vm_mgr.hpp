@@ -29,6 +29,8 @@ class VmManager {
 public:
 	// Registers /dev/gunyah for dev's binding; deregistered at unbind.
 	static kcpp::Result<VmManager *> create(kcpp_device *dev);
+	// Module init, before any create(): the log's rate limit.
+	static void init();
 
 	explicit VmManager(device *dev) : dev_(dev) {}
 	~VmManager();
@@ -58,7 +60,6 @@ private:
 	kcpp::Result<int> create_vm(unsigned long arg);
 
 	device *dev_;  // referenced
-	kcpp::RateLimit ratelimit_;
 };
 
 // A region of user memory a VM holds: pinned, charged, lent or shared.
@@ -102,7 +103,6 @@ private:
 	VmRegion *regions_[GUNYAH_VM_MAX_REGIONS] = {};
 	kcpp::usize n_regions_ = 0;
 	kcpp::u64 pinned_ = 0;
-	kcpp::RateLimit ratelimit_;
 };
 
 } // namespace armature::gunyah
