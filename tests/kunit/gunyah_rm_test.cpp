@@ -899,6 +899,18 @@ KCPP_TEST(gunyah_rm, failed_append_and_reclaim_keeps_the_parcel)
 	kcpp_kfree(mem);
 }
 
+KCPP_TEST(gunyah_rm, unanswered_share_leaves_the_memory_assigned)
+{
+	Bench b(250);
+	KCPP_ASSERT_TRUE(b.ok());
+	OnePage one;
+	b.hyp->drop = 1;
+	KCPP_EXPECT_EQ(b.rm->mem_share(&one.p), -ETIMEDOUT);
+	// The RM may hold it: the platform does not get it back.
+	KCPP_EXPECT_TRUE(hooks.is("P"));
+	KCPP_EXPECT_EQ(one.p.mem_handle, Rm::invalid_handle);
+}
+
 KCPP_TEST(gunyah_rm, hook_order)
 {
 	Bench b;

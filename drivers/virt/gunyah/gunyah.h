@@ -71,10 +71,12 @@ void gunyah_rm_put(struct gunyah_rm *rm);
  * for entries beyond the first message's, END on the last), and the
  * platform's post_mem_reclaim when they fail. 0 and parcel->mem_handle set,
  * or a negative errno (RM errors are mapped and logged by name) with
- * parcel->mem_handle GUNYAH_RM_INVALID_HANDLE. One exception: when an
- * APPEND failed and the parcel it extended could not be reclaimed either,
- * the error comes with mem_handle naming that parcel: the RM (and the
- * other VM) still hold the memory, so the caller must not free or unpin it.
+ * parcel->mem_handle GUNYAH_RM_INVALID_HANDLE. Two exceptions, where the RM
+ * (and the other VM) may still hold the memory, so the caller must not free
+ * or unpin it: an APPEND failed and the parcel it extended could not be
+ * reclaimed either (the error comes with mem_handle naming that parcel), and
+ * -ETIMEDOUT for the first message (the RM may have made a parcel whose
+ * handle never came back).
  */
 int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *parcel);
 /* Takes the parcel back; post_mem_reclaim runs only when the RM agreed. */

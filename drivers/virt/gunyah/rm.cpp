@@ -524,6 +524,14 @@ int Rm::mem_share(gunyah_rm_mem_parcel *parcel)
 		return ret;
 	u32 handle;
 	ret = share_first(msg_id, parcel, split.first, split.appends != 0, &handle);
+	if (ret == -ETIMEDOUT) {
+		// No answer: the RM may have made the parcel and lent the memory,
+		// under a handle nobody will learn. It stays assigned away, and
+		// the caller must keep it (gunyah.h): lost, never handed out twice.
+		KCPP_DEV_ERR(dev_, "gunyah: no answer to %s of %zu entries: its memory is left with the RM\n",
+			     msg_id == rpc::mem_lend ? "MEM_LEND" : "MEM_SHARE", n_mem);
+		return ret;
+	}
 	if (ret) {
 		post_mem_reclaim(parcel);
 		return ret;

@@ -291,12 +291,13 @@ Result<void> Vm::add_region(const gunyah_userspace_memory_region &req)
 		VM_ERR(this, "region %u: the RM refused to %s %zu pages (%u entries): %d\n",
 		       req.label, (req.flags & GUNYAH_MEM_LENT) ? "lend" : "share", n,
 		       region.parcel.n_mem_entries, ret);
-		if (region.parcel.mem_handle != GUNYAH_RM_INVALID_HANDLE) {
-			// A parcel with part of the pages exists and could not be
-			// reclaimed: the other VM may still reach them, so they
-			// stay pinned for good, as in ~Vm; the charge goes.
-			KCPP_DEV_ERR(dev_, "vm %u: region %u (%zu pages) left in RM parcel %u: its pages stay pinned\n",
-				     vmid_, req.label, n, region.parcel.mem_handle);
+		if (region.parcel.mem_handle != GUNYAH_RM_INVALID_HANDLE || ret == -ETIMEDOUT) {
+			// A parcel with the pages may exist (one that could not be
+			// reclaimed, or one the RM never confirmed): the other VM
+			// may still reach them, so they stay pinned for good, as in
+			// ~Vm; the charge goes.
+			KCPP_DEV_ERR(dev_, "vm %u: region %u (%zu pages) may be left with the RM (parcel %d): its pages stay pinned\n",
+				     vmid_, req.label, n, static_cast<int>(region.parcel.mem_handle));
 			region.pages.reset();
 			region.sgl.reset();
 			kcpp_account_locked_vm(mm_.get(), n, false);
