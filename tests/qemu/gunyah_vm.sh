@@ -29,6 +29,8 @@ KB_PER_PAGE=$((PAGE_SIZE / 1024))
 
 # The simulated RM: its debugfs state ("lent_bytes N", "shared_bytes N",
 # "vmids N") and fault knobs (fail_msg_id, fail_error, fail_nth).
+drv=/sys/bus/platform/drivers/gunyah_rsc_mgr
+rm_dev="hypervisor:qcom,resource-manager-rpc@10"
 simd=/sys/kernel/debug/gunyah_sim
 simp=/sys/module/gunyah_sim/parameters
 sim_setup() { modprobe gunyah_sim && modprobe gunyah_rsc_mgr && wait_for_dev; }
@@ -237,10 +239,14 @@ vm_tests() {
 		wait $open_pid
 		expect_eq "a /dev/gunyah open across the unbind: GUNYAH_CREATE_VM fails with ENODEV" \
 			"0 expected errno=ENODEV" "$? $(tail -n 1 /tmp/open.out)"
+		check "binding again is deferred (EAGAIN) while the VM file holds the old RM" sh -c \
+			"! echo '$rm_dev' >$drv/bind 2>/dev/null && ! [ -e /dev/gunyah ]"
 		kill -9 $held_pid
 		wait $held_pid 2>/dev/null
 		expect_eq "after the kill, nothing is lent" 0 "$(${b}_lent)"
 		expect_eq "after the kill, nothing is pinned" $pins0 "$(pins)"
+		check "once the old RM is gone, the deferred device binds" wait_for_dev
+		check "unbind it again" ${b}_unbind
 	else
 		fail "/dev/gunyah open and a process holding 64 lent pages before unbind"
 		kill $open_pid 2>/dev/null

@@ -76,6 +76,10 @@ constexpr gunyah_platform_ops null_ops = {};
 struct Bound {
 	kcpp::Mutex lock{KCPP_LOCK_CLASS("gunyah_rm_bound")};
 	Rm *rm = nullptr;
+	// RMs not yet freed, the bound one and any an unbind left to its open
+	// VM files (which still own the interrupts and the queues).
+	unsigned live = 0;
+	bool waiting = false;  // a probe deferred until they are gone
 };
 kcpp::Static<Bound> bound;
 
@@ -87,6 +91,17 @@ public:
 	// hypervisor and the ops exist the device is deferred, with the reason.
 	static int probe(kcpp_device *dev)
 	{
+		{
+			kcpp::Guard held(bound->lock);
+			if (bound->rm)
+				return kcpp_dev_err_probe(dev->dev, -EBUSY,
+							  "another RM is bound: one hypervisor runs this VM\n");
+			if (bound->live) {
+				bound->waiting = true;
+				return kcpp_dev_err_probe(dev->dev, -KCPP_EPROBE_DEFER,
+							  "the previous RM is still in use by open VM files\n");
+			}
+		}
 		Hypercalls hyp = firmware_hypercalls();
 		Identity id = hyp.identify();
 		HypervisorRegistry::Handle software;
@@ -148,6 +163,7 @@ public:
 			.platform_handle = std::move(ops),
 			.hypervisor_handle = std::move(software),
 			.dev = dev->dev,
+			.released = released,
 		});
 		if (!rm)
 			return kcpp_dev_err_probe(dev->dev, rm.code(), "cannot set up the RM: %d\n",
@@ -167,6 +183,19 @@ public:
 	}
 
 private:
+	// The last reference to an RM went: an RM device waiting for it binds.
+	static void released()
+	{
+		bool retry;
+		{
+			kcpp::Guard held(bound->lock);
+			retry = !--bound->live && bound->waiting;
+			bound->waiting &= !retry;
+		}
+		if (retry)
+			gunyah_rm_retry_bind();
+	}
+
 	// Publishes rm for gunyah_rm_get() until unbind, which then drops the
 	// binding's reference.
 	static int publish(kcpp_device *dev, Rm *rm)
@@ -174,6 +203,7 @@ private:
 		{
 			kcpp::Guard held(bound->lock);
 			bound->rm = rm;
+			bound->live++;
 		}
 		return kcpp_device_add_action(dev, [](void *p) {
 			{
@@ -216,6 +246,9 @@ void gunyah_rsc_mgr_exit()
 	d.work.flush();
 	if (d.registered)
 		kcpp_platform_driver_unregister(&gunyah_rm_driver);
+	// The unbind's release of the RM queued the work again (it returns at
+	// once, stopping).
+	d.work.flush();
 	Driver::driver.destroy();
 	bound.destroy();
 	hypervisors.destroy();

@@ -103,7 +103,7 @@ Rm::Rm(RmConfig &&cfg)
 	  // The Rm outlives the device's binding (open VM files, other
 	  // modules' gunyah_rm_get()) and logs through dev_: keep it allocated.
 	  dev_(cfg.dev ? kcpp_get_device(const_cast<device *>(cfg.dev)) : nullptr),
-	  timeout_ms_(cfg.timeout_ms)
+	  timeout_ms_(cfg.timeout_ms), released_(cfg.released)
 {
 }
 
@@ -156,8 +156,11 @@ Result<Rm *> Rm::create(RmConfig &&cfg)
 void Rm::put()
 {
 	if (refs_.dec_and_test()) {
+		void (*released)() = released_;
 		this->~Rm();
 		kcpp_kfree(this);
+		if (released)
+			released();
 	}
 }
 

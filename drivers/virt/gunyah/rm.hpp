@@ -52,6 +52,7 @@ struct RmConfig {
 	HypervisorRegistry::Handle hypervisor_handle;
 	const device *dev = nullptr;  // for the log (referenced); may be null
 	unsigned timeout_ms = 10000;  // for each call: TX room, then the reply
+	void (*released)() = nullptr;  // after the last put() freed the Rm
 };
 
 // A reply's payload (what follows the RM error word), owned.
@@ -177,6 +178,7 @@ private:
 	HypervisorRegistry::Handle hypervisor_handle_;
 	const device *const dev_;
 	const unsigned timeout_ms_;
+	void (*const released_)();
 
 	// Senders, one whole message (all its fragments) at a time.
 	kcpp::Mutex tx_lock_{KCPP_LOCK_CLASS("gunyah_rm_tx")};
