@@ -911,6 +911,24 @@ KCPP_TEST(gunyah_rm, unanswered_share_leaves_the_memory_assigned)
 	KCPP_EXPECT_EQ(one.p.mem_handle, Rm::invalid_handle);
 }
 
+KCPP_TEST(gunyah_rm, share_the_rm_never_got_is_undone)
+{
+	Bench b(250);
+	KCPP_ASSERT_TRUE(b.ok());
+	gunyah_rm_mem_entry *mem = entries(512);
+	KCPP_ASSERT_TRUE(mem != nullptr);
+	gunyah_rm_acl_entry acl[1] = {{0x80, GUNYAH_RM_ACL_R}};
+	gunyah_rm_mem_parcel p = {GUNYAH_RM_MEM_TYPE_NORMAL, 0, 1, acl, 512, mem, 0};
+	// 36 fragments into a queue of 8 nobody empties: the RM never has the
+	// whole LEND, so the platform gets its memory back.
+	b.hyp->stall_tx = true;
+	KCPP_EXPECT_EQ(b.rm->mem_share(&p), -EBUSY);
+	KCPP_EXPECT_TRUE(hooks.is("PR"));
+	KCPP_EXPECT_EQ(p.mem_handle, Rm::invalid_handle);
+	b.hyp->release_tx();
+	kcpp_kfree(mem);
+}
+
 KCPP_TEST(gunyah_rm, hook_order)
 {
 	Bench b;

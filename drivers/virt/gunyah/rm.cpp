@@ -190,10 +190,12 @@ int Rm::send_fragment(u32 msg_id, u16 seq, usize size, bool push)
 				     msg_id, seq, name(r.error), static_cast<long>(r.error));
 			return to_errno(r.error);
 		}
+		// EBUSY, not ETIMEDOUT: the RM never had the whole request, so
+		// the caller knows it did nothing (mem_share undoes its share).
 		if (!tx_ready_.wait_ms(timeout_ms_)) {
 			KCPP_DEV_ERR(dev_, "gunyah: RM call msg_id %#x seq %u: TX queue full for %u ms\n",
 				     msg_id, seq, timeout_ms_);
-			return -ETIMEDOUT;
+			return -EBUSY;
 		}
 	}
 }

@@ -112,8 +112,10 @@ public:
 	bool on_rx_irq();
 
 	// One request/reply exchange: the reply's payload, or -E2BIG for a
-	// request beyond 63 fragments, -ETIMEDOUT, -EBADMSG (truncated reply),
-	// the RM's error as an errno (logged with its name), a hypercall's.
+	// request beyond 63 fragments, -EBUSY when the TX queue stayed full
+	// (the RM did not get the request), -ETIMEDOUT when no reply came (it
+	// may have carried it out), -EBADMSG (truncated reply), the RM's error
+	// as an errno (logged with its name), a hypercall's.
 	kcpp::Result<Reply> call(u32 msg_id, const void *req, usize size);
 
 	// -EBUSY when s is subscribed already.
