@@ -107,6 +107,19 @@ constexpr Split split(usize n_sgl)
 	return {max_entries, (n_sgl - max_entries + max_entries - 1) / max_entries};
 }
 
+// An SGL list (header and entries) at p; returns where it ends.
+inline u8 *put_sgl(u8 *p, const SglEntry *sgl, usize n_sgl)
+{
+	put16(p, static_cast<u16>(n_sgl));
+	put16(p + 2, 0);
+	p += list_header_size;
+	for (usize i = 0; i < n_sgl; i++, p += sgl_entry_size) {
+		put64(p, sgl[i].ipa);
+		put64(p + 8, sgl[i].size);
+	}
+	return p;
+}
+
 // Builders write into out, which holds at least the *_size() bytes, and
 // return the size written.
 inline usize encode_share(u8 *out, u8 mem_type, u8 flags, u32 label, const AclEntry *acl,
@@ -127,13 +140,7 @@ inline usize encode_share(u8 *out, u8 mem_type, u8 flags, u32 label, const AclEn
 		p[2] = acl[i].rights;
 		p[3] = 0;
 	}
-	put16(p, static_cast<u16>(n_sgl));
-	put16(p + 2, 0);
-	p += list_header_size;
-	for (usize i = 0; i < n_sgl; i++, p += sgl_entry_size) {
-		put64(p, sgl[i].ipa);
-		put64(p + 8, sgl[i].size);
-	}
+	p = put_sgl(p, sgl, n_sgl);
 	put16(p, 0);
 	put16(p + 2, 0);
 	p += list_header_size;
@@ -145,15 +152,7 @@ inline usize encode_append(u8 *out, u32 handle, u8 flags, const SglEntry *sgl, u
 	put32(out, handle);
 	out[4] = flags;
 	out[5] = out[6] = out[7] = 0;
-	u8 *p = out + header_size;
-	put16(p, static_cast<u16>(n_sgl));
-	put16(p + 2, 0);
-	p += list_header_size;
-	for (usize i = 0; i < n_sgl; i++, p += sgl_entry_size) {
-		put64(p, sgl[i].ipa);
-		put64(p + 8, sgl[i].size);
-	}
-	return static_cast<usize>(p - out);
+	return static_cast<usize>(put_sgl(out + header_size, sgl, n_sgl) - out);
 }
 
 inline usize encode_reclaim(u8 *out, u32 handle, u8 flags)
