@@ -516,8 +516,8 @@ KCPP_TEST(gunyah_sim_rm, vm_allocate)
 		KCPP_ASSERT_EQ(c.vm(rpc::vm_alloc_vmid, 0).error(), 0u);
 	KCPP_EXPECT_EQ(c.vm(rpc::vm_alloc_vmid, 0).error(), err(RmError::no_resources));
 	KCPP_EXPECT_EQ(c.call(rpc::vm_alloc_vmid, c.req, 2).error(), err(RmError::msg_invalid));
-	KCPP_EXPECT_EQ(c.vm(sim::msg_vm_dealloc_vmid, 0x90).error(), 0u);
-	KCPP_EXPECT_EQ(c.vm(sim::msg_vm_dealloc_vmid, 0x90).error(), err(RmError::vmid_invalid));
+	KCPP_EXPECT_EQ(c.vm(rpc::vm_dealloc_vmid, 0x90).error(), 0u);
+	KCPP_EXPECT_EQ(c.vm(rpc::vm_dealloc_vmid, 0x90).error(), err(RmError::vmid_invalid));
 	KCPP_EXPECT_EQ(c.vm(rpc::vm_alloc_vmid, 0).half(0), 0x90);
 }
 

@@ -61,7 +61,6 @@ inline constexpr u16 vmid_any = 0xff;
 inline constexpr u16 vmid_dynamic_first = 0x80;
 inline constexpr u16 vmid_dynamic_last = 0xbf;
 inline constexpr unsigned dynamic_vmids = vmid_dynamic_last - vmid_dynamic_first + 1;
-inline constexpr u32 msg_vm_dealloc_vmid = 0x56000002;
 inline constexpr unsigned max_parcels = 64;
 inline constexpr u64 page_size = 4096;
 inline constexpr u8 rights_x = 1;
@@ -345,7 +344,7 @@ private:
 			return reply(reclaim(from));
 		case rpc::vm_alloc_vmid:
 			return alloc_vmid();
-		case msg_vm_dealloc_vmid:
+		case rpc::vm_dealloc_vmid:
 			return reply(dealloc_vmid());
 		default:
 			return reply(RmError::unimplemented);

@@ -274,9 +274,9 @@ int run(Client &c, kcpp::u8 *payload)
 		return ret;
 
 	memparcel::put16(req, vmid);
-	if (int ret = c.send(sim::msg_vm_dealloc_vmid, req, 4))
+	if (int ret = c.send(rpc::vm_dealloc_vmid, req, 4))
 		return ret;
-	if (int ret = c.expect("VM_DEALLOCATE", sim::msg_vm_dealloc_vmid, 0))
+	if (int ret = c.expect("VM_DEALLOCATE", rpc::vm_dealloc_vmid, 0))
 		return ret;
 	gunyah_sim_get_stats(&st);
 	if (st.parcels || st.vmids || st.lent_bytes || st.outbox || st.tx_queued || st.rx_queued) {
