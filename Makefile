@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # armature: build the modules against a kernel, install them, test them.
 #
-#   make                    modules for the pinned stock Debian arm64 kernel
+#   make                    modules for the stock kernel (Debian's newest 6.12 arm64)
+#   make KERNEL=6.1         modules for another Debian arm64 kernel, fetched
 #   make KDIR=<tree>        modules for any prepared kernel tree
 #   make install            into /lib/modules/<release>/updates (INSTALL_MOD_PATH)
 #   make check              every test; ends with "N passed, N failed"
@@ -15,14 +16,20 @@
 
 ARMATURE_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
-# Fetched (once, cached) only when a target needs it.
-KDIR ?= $(eval KDIR := $(shell $(ARMATURE_ROOT)/tools/qemu/fetch-stock))$(KDIR)
+# KERNEL names a Debian arm64 kernel to fetch (once, cached) and build for:
+# stock (the default), a series such as 6.1 or 6.12-16k, or a release such
+# as 6.1.0-57-arm64 (tools/qemu/fetch-kernel). Fetched only when a target
+# needs it, and only when KDIR is not given.
+KERNEL ?= stock
+KDIR ?= $(eval KDIR := $(shell $(ARMATURE_ROOT)/tools/qemu/fetch-kernel $(KERNEL)))$(KDIR)
 ifneq ($(shell uname -m),aarch64)
   export ARCH := arm64
   export CROSS_COMPILE ?= aarch64-linux-gnu-
 endif
 
-krel = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The release the kernel reports (uname -r), where its modules live: Debian's
+# headers have the upstream version in include/config/kernel.release.
+krel = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 have_kunit = $(shell grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config 2>/dev/null && echo y)
 have_acpi = $(shell grep -qx 'CONFIG_ACPI=y' $(KDIR)/.config 2>/dev/null && echo y)
 have_qcom_scm = $(shell grep -qE '^CONFIG_QCOM_SCM=(y|m)$$' $(KDIR)/.config 2>/dev/null && echo y)
