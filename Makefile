@@ -6,6 +6,8 @@
 #   make KDIR=<tree>        modules for any prepared kernel tree
 #   make install            into /lib/modules/<release>/updates (INSTALL_MOD_PATH)
 #   make check              every test; ends with "N passed, N failed"
+#   make check-matrix       make check, and smoke runs on the cloud and rt
+#                           kernels and KUnit on an RT debug kernel
 #   make stress             the long forms of make check's bounded tests
 #   make demo               the stock kernel in QEMU, the suite loaded, perf list
 #   make bench              benchmarks against the kernel's own code, as ratios
@@ -58,7 +60,7 @@ kbuild = $(MAKE) -C $(KDIR) M=$(BUILD_DIR) ARMATURE_ROOT=$(ARMATURE_ROOT) \
 # symlinks (Kbuild writes its objects next to the sources).
 kbuild-dirs := kcpp drivers tests/modules tests/kunit
 
-.PHONY: all modules install check stress demo bench size host-test clean help
+.PHONY: all modules install check check-matrix stress demo bench size host-test clean help
 
 all: modules
 
@@ -83,6 +85,9 @@ install:
 check:
 	@$(ARMATURE_ROOT)/tools/check
 
+check-matrix:
+	@$(ARMATURE_ROOT)/tools/check --matrix
+
 stress:
 	@$(ARMATURE_ROOT)/tools/stress
 
@@ -102,4 +107,4 @@ clean:
 	rm -rf $(ARMATURE_ROOT)/build
 
 help:
-	@sed -n '2,15s/^# \{0,1\}//p' $(ARMATURE_ROOT)/Makefile
+	@sed -n '2,/^$$/s/^# \{0,1\}//p' $(ARMATURE_ROOT)/Makefile
