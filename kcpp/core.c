@@ -172,4 +172,5 @@ bool kcpp_arm64_kernel_unmapped_at_el0(void)
 EXPORT_SYMBOL_NS_GPL(kcpp_arm64_kernel_unmapped_at_el0, KCPP);
 
 MODULE_DESCRIPTION("armature: C helpers for freestanding C++ modules");
+MODULE_VERSION(ARMATURE_VERSION);
 MODULE_LICENSE("GPL");

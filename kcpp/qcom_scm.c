@@ -26,4 +26,5 @@ int kcpp_qcom_scm_assign_mem(u64 phys, u64 size, u64 *srcvm,
 EXPORT_SYMBOL_NS_GPL(kcpp_qcom_scm_assign_mem, KCPP);
 
 MODULE_DESCRIPTION("armature: kcpp's bridge to Qualcomm's SCM firmware calls");
+MODULE_VERSION(ARMATURE_VERSION);
 MODULE_LICENSE("GPL");

@@ -23,5 +23,6 @@ EXPORT_SYMBOL_NS_GPL(armature_pgtable_dma_map, ARMATURE_IO_PGTABLE);
 EXPORT_SYMBOL_NS_GPL(armature_pgtable_dma_unmap, ARMATURE_IO_PGTABLE);
 EXPORT_SYMBOL_NS_GPL(armature_pgtable_report, ARMATURE_IO_PGTABLE);
 MODULE_DESCRIPTION("armature: Arm IOMMU page-table formats, core and format registry");
+MODULE_VERSION(ARMATURE_VERSION);
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(KCPP);

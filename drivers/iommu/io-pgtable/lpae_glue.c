@@ -12,6 +12,7 @@ MODULE_ALIAS("io-pgtable-fmt-arm-64-lpae-s1");
 MODULE_ALIAS("io-pgtable-fmt-arm-64-lpae-s2");
 MODULE_ALIAS("io-pgtable-fmt-arm-mali-lpae");
 MODULE_DESCRIPTION("armature: Arm LPAE IOMMU page tables (stage 1/2, 64/32-bit, Mali)");
+MODULE_VERSION(ARMATURE_VERSION);
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(KCPP);
 MODULE_IMPORT_NS(ARMATURE_IO_PGTABLE);

@@ -7,6 +7,7 @@
 
 KCPP_MODULE_INIT_EXIT(ampere_cspmu_init, ampere_cspmu_exit);
 MODULE_DESCRIPTION("armature: Ampere CoreSight PMU backend (AmpereOne MCU)");
+MODULE_VERSION(ARMATURE_VERSION);
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(KCPP);
 MODULE_IMPORT_NS(ARMATURE_CSPMU);

@@ -31,5 +31,6 @@ KCPP_MODULE_INIT_EXIT(armature_cspmu_init, armature_cspmu_exit);
 EXPORT_SYMBOL_NS_GPL(armature_cspmu_register_backend, ARMATURE_CSPMU);
 EXPORT_SYMBOL_NS_GPL(armature_cspmu_unregister_backend, ARMATURE_CSPMU);
 MODULE_DESCRIPTION("armature: Arm CoreSight architecture PMU, core and vendor backend registry");
+MODULE_VERSION(ARMATURE_VERSION);
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(KCPP);

@@ -29,5 +29,6 @@ KCPP_PLATFORM_DRIVER(armature_spe_driver, "arm_spe_pmu", spe_of_ids, NULL, spe_p
 
 KCPP_MODULE_INIT_EXIT(armature_spe_init, armature_spe_exit);
 MODULE_DESCRIPTION("armature: Arm Statistical Profiling Extension perf PMU");
+MODULE_VERSION(ARMATURE_VERSION);
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(KCPP);

@@ -33,5 +33,6 @@ EXPORT_SYMBOL_NS_GPL(gunyah_rm_mem_reclaim, GUNYAH);
 EXPORT_SYMBOL_NS_GPL(gunyah_rm_alloc_vmid, GUNYAH);
 EXPORT_SYMBOL_NS_GPL(gunyah_rm_dealloc_vmid, GUNYAH);
 MODULE_DESCRIPTION("armature: Gunyah resource-manager client and VM manager");
+MODULE_VERSION(ARMATURE_VERSION);
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(KCPP);

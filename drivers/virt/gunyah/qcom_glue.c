@@ -14,6 +14,7 @@ EXPORT_SYMBOL_NS_GPL(gunyah_qcom_scm_unregister, GUNYAH_QCOM);
  * (GUNYAH_PLATFORM_ALIAS of the UUID). */
 MODULE_ALIAS("gunyah-platform-19bd54bd-0b37-571b-946f-609b54539de6");
 MODULE_DESCRIPTION("armature: Qualcomm platform ops for the Gunyah resource manager");
+MODULE_VERSION(ARMATURE_VERSION);
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(KCPP);
 MODULE_IMPORT_NS(GUNYAH);
