@@ -72,7 +72,7 @@ modules:
 		[ ! -d $$d ] || { mkdir -p $(BUILD_DIR)/$$(dirname $$d) && \
 		cp -rf --symbolic-link $(ARMATURE_ROOT)/$$d $(BUILD_DIR)/$$(dirname $$d)/; } || exit 1; \
 	done
-	$(kbuild) modules
+	+$(kbuild) modules
 	@$(ARMATURE_ROOT)/scripts/check-ko $(KDIR) $(BUILD_DIR)
 
 # Installs what users run, not the tests, from a build of its own. Modules
