@@ -5,9 +5,12 @@
 #   make KERNEL=6.1         modules for another Debian arm64 kernel, fetched
 #   make KDIR=<tree>        modules for any prepared kernel tree
 #   make install            into /lib/modules/<release>/updates (INSTALL_MOD_PATH)
+#   make deb                build/deb/armature-dkms_<version>_all.deb, for DKMS
+#                           (Documentation/install.rst)
 #   make check              every test; ends with "N passed, N failed"
 #   make check-matrix       make check, and smoke runs on the cloud and rt
 #                           kernels and KUnit on an RT debug kernel
+#   make check-dkms         make deb, lintian, DKMS on it in a sandbox, booted
 #   make stress             the long forms of make check's bounded tests
 #   make demo               the stock kernel in QEMU, the suite loaded, perf list
 #   make bench              benchmarks against the kernel's own code, as ratios
@@ -60,7 +63,7 @@ kbuild = $(MAKE) -C $(KDIR) M=$(BUILD_DIR) ARMATURE_ROOT=$(ARMATURE_ROOT) \
 # symlinks (Kbuild writes its objects next to the sources).
 kbuild-dirs := kcpp drivers tests/modules tests/kunit
 
-.PHONY: all modules install check check-matrix stress demo bench size host-test clean help
+.PHONY: all modules install deb check check-matrix check-dkms stress demo bench size host-test clean help
 
 all: modules
 
@@ -82,11 +85,17 @@ install:
 	$(MAKE) -C $(KDIR) M=$(BUILD_DIR)-release INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= modules_install
 	depmod -b $(or $(INSTALL_MOD_PATH),/) $(krel)
 
+deb:
+	@$(ARMATURE_ROOT)/tools/deb
+
 check:
 	@$(ARMATURE_ROOT)/tools/check
 
 check-matrix:
 	@$(ARMATURE_ROOT)/tools/check --matrix
+
+check-dkms:
+	@$(ARMATURE_ROOT)/tools/dkms-check
 
 stress:
 	@$(ARMATURE_ROOT)/tools/stress
