@@ -161,24 +161,26 @@ check "perf record of user-space only" \
 expect_eq "a user-space session has no kernel PCs" 0 "$(kernel_pcs /tmp/spe-user.data)"
 
 # --- snapshot mode: perf takes the AUX area on SIGUSR2 ---
-# A 16 KiB area the workload fills many times over: in snapshot mode the
+# A 4-page area the workload fills many times over: in snapshot mode the
 # PMU laps it instead of stopping, and perf takes the whole area at the
-# signal, oldest byte first. The PMU's windows end at the 8 KiB halves,
+# signal, oldest byte first. The PMU's windows end at the 2-page halves,
 # padded there: only the bytes up to the half the PMU was writing (under
-# 8 KiB) are an older lap's, which may start inside a record; past 8 KiB
-# every packet must decode. Records are at most 64 bytes.
-check "perf record -S -m ,16K with a SIGUSR2 snapshot" \
-	perf record -q -e arm_spe// -S -m ,16K -o /tmp/snap.data -- \
+# 2 pages) are an older lap's, which may start inside a record; past the
+# first half every packet must decode. Records are at most 64 bytes.
+# perf's -m counts pages when given no unit.
+half=$((2 * page_size))
+check "perf record -S -m ,4 (pages) with a SIGUSR2 snapshot" \
+	perf record -q -e arm_spe// -S -m ,4 -o /tmp/snap.data -- \
 	sh -c "$spe_workload; kill -USR2 \$PPID; sleep 0.5; $spe_workload"
-expect_eq "the snapshot is the whole lapped area" 16384 "$(largest_size /tmp/snap.data AUXTRACE)"
-check "the snapshot holds a half area of records" test "$(spe_records /tmp/snap.data)" -ge 128
-expect_eq "no undecodable packet past the first 8 KiB" 0 "$(bad_packets /tmp/snap.data 8192)"
+expect_eq "the snapshot is the whole lapped area" $((2 * half)) "$(largest_size /tmp/snap.data AUXTRACE)"
+check "the snapshot holds a half area of records" test "$(spe_records /tmp/snap.data)" -ge $((half / 64))
+expect_eq "no undecodable packet past the first half" 0 "$(bad_packets /tmp/snap.data $half)"
 expect_fail "no session ended TRUNCATED in snapshot mode" has_aux_flag /tmp/snap.data 1
 
 # --- a slow consumer: a 2-page AUX area at the highest rate truncates ---
 truncated=$(spe_stat truncated) irqs=$(spe_stat irqs)
 check "perf record into a 2-page AUX area at period 256" \
-	perf record -q -e arm_spe// -c 256 -m ,8K -o /tmp/small.data -- sh -c "$spe_workload"
+	perf record -q -e arm_spe// -c 256 -m ,2 -o /tmp/small.data -- sh -c "$spe_workload"
 check "the session ended TRUNCATED" has_aux_flag /tmp/small.data 1
 check "the driver counted the truncation" test "$(spe_stat truncated)" -gt "$truncated"
 check "and buffer-management interrupts" test "$(spe_stat irqs)" -gt "$irqs"
@@ -206,7 +208,7 @@ check "data_loss: the session ends TRUNCATED and PARTIAL" has_aux_flag /tmp/loss
 # (a CPU the workload leaves soon may never fill its area).
 echo collision >$params/inject
 check "collision: perf record" \
-	taskset -c 1 perf record -q -e arm_spe// -m ,16K -o /tmp/coll.data -- sh -c "$spe_workload"
+	taskset -c 1 perf record -q -e arm_spe// -m ,4 -o /tmp/coll.data -- sh -c "$spe_workload"
 check "collision: a session end says COLLISION" has_aux_flag /tmp/coll.data 8
 expect_eq "an unknown injection is refused" 1 \
 	"$(echo bogus >$params/inject 2>/dev/null; echo $?)"

@@ -8,6 +8,9 @@
 #   end_suite
 
 KVER=$(uname -r)
+# The kernel's page size in bytes (4K, 16K or 64K kernels; the guest root
+# has no getconf): what perf's AUX areas and pinned memory are counted in.
+page_size=$(($(sed -n 's/^KernelPageSize: *\([0-9]*\) kB$/\1/p' /proc/self/smaps | head -1) * 1024))
 # How many cycles the load/unload endurance loops run: 100, unless the
 # kernel command line says armature.cycles=N (make check gives the debug
 # kernel fewer, with a kmemleak scan after; make stress the full count).
