@@ -95,9 +95,10 @@ if module_built gunyah_sim_scm; then
 			[ -e /sys/bus/platform/drivers/gunyah_rsc_mgr/$rm_dev ]"
 	check "modprobe gunyah_sim_client" modprobe gunyah_sim_client
 	check "lend 3 pages" put $client/lend 3
-	# VMIDs above 0x3F are the secure world's RM-managed 0x3A.
+	# VMIDs above 0x3F are the secure world's RM-managed 0x3A. The secure
+	# world lists 4 KiB granules, whatever the kernel's page size.
 	expect_eq "the secure world gave them to the RM-managed VMID" \
-		"0x400000000000000 0x400000000000000 0x400000000000000" \
+		"$(for i in $(seq $((3 * page_size / 4096))); do echo 0x400000000000000; done | paste -sd' ')" \
 		"$(cut -d' ' -f2 $scm/pages | paste -sd' ')"
 	check "reclaim them" put $client/reclaim 1
 	expect_eq "back to HLOS" 0 "$(field $scm/state pages)"

@@ -22,8 +22,7 @@
 
 bin=/armature/bin
 export PATH=$bin:$PATH
-PAGE_SIZE=$(getconf PAGESIZE 2>/dev/null || echo 4096)
-KB_PER_PAGE=$((PAGE_SIZE / 1024))
+KB_PER_PAGE=$((page_size / 1024))
 
 # --- backends -----------------------------------------------------------------
 
@@ -35,7 +34,8 @@ simd=/sys/kernel/debug/gunyah_sim
 simp=/sys/module/gunyah_sim/parameters
 sim_setup() { modprobe gunyah_sim && modprobe gunyah_rsc_mgr && wait_for_dev; }
 sim_state() { sed -n "s/^$1 //p" $simd/state; }
-sim_lent() { echo $((($(sim_state lent_bytes) + $(sim_state shared_bytes)) / PAGE_SIZE)); }
+sim_bytes() { echo $(($(sim_state lent_bytes) + $(sim_state shared_bytes))); }
+sim_lent() { echo $(($(sim_bytes) / page_size)); }
 sim_vmids() { sim_state vmids; }
 sim_fail() {
 	local id
@@ -63,10 +63,12 @@ sim_teardown() { rmmod gunyah_sim gunyah_rsc_mgr; }   # gunyah_sim uses gunyah_r
 qcom_setup() {
 	modprobe gunyah_sim identity=qcom && modprobe gunyah_sim_scm && wait_for_dev
 }
-scm_away() { wc -l </sys/kernel/debug/gunyah_sim_scm/pages; }
+# The secure world lists 4 KiB granules, whatever the kernel's page size:
+# compared in bytes.
 qcom_lent() {
-	local rm=$(sim_lent) scm=$(scm_away)
-	[ "$rm" = "$scm" ] && echo $rm || echo "RM $rm, secure world $scm"
+	local rm=$(sim_bytes)
+	local scm=$(($(wc -l </sys/kernel/debug/gunyah_sim_scm/pages) * 4096))
+	[ "$rm" = "$scm" ] && echo $((rm / page_size)) || echo "RM $rm bytes, secure world $scm bytes"
 }
 qcom_vmids() { sim_vmids; }
 qcom_fail() { sim_fail "$@"; }
@@ -198,11 +200,11 @@ vm_tests() {
 
 	# RLIMIT_MEMLOCK binds a process without CAP_IPC_LOCK (-u: root opens
 	# /dev/gunyah, then becomes user 1000).
-	check "RLIMIT_MEMLOCK 64 KiB: lending 16 pages fits" sh -c \
+	check "RLIMIT_MEMLOCK 64 KiB: lending $((64 / KB_PER_PAGE)) pages fits" sh -c \
 		"ulimit -l 64 && gunyah-vm -u 1000 lend $((64 / KB_PER_PAGE))"
 	check "RLIMIT_MEMLOCK 64 KiB: lending one page more is refused" sh -c \
 		"ulimit -l 64 && gunyah-vm -u 1000 -e ENOMEM lend $((64 / KB_PER_PAGE + 1))"
-	check "RLIMIT_MEMLOCK 64 KiB: the second of two 12-page regions is refused" sh -c \
+	check "RLIMIT_MEMLOCK 64 KiB: the second of two $((48 / KB_PER_PAGE))-page regions is refused" sh -c \
 		"ulimit -l 64 && gunyah-vm -u 1000 -c 2 -e ENOMEM lend $((48 / KB_PER_PAGE))"
 	expect_eq "no page is left with the RM after RLIMIT_MEMLOCK" 0 "$(${b}_lent)"
 	expect_eq "no page is still pinned after RLIMIT_MEMLOCK" $pins0 "$(pins)"

@@ -16,7 +16,8 @@
 
 namespace {
 
-constexpr __u64 page_bytes = 4096;
+// Each entry is a whole page of the kernel's (order 0), as the VM manager lends.
+constexpr __u64 page_bytes = KCPP_PAGE_SIZE;
 
 struct Held {
 	gunyah_rm *rm = nullptr;
