@@ -296,8 +296,14 @@ bool same_outputs(const Config &c, const armature_pgtable_cfg &a, const armature
 }
 
 // Configurations of the differential test: every LPAE format, granules,
-// TTBR1 and NS, narrow and wide address sizes.
+// TTBR1 and NS, narrow and wide address sizes. Offered several granules, a
+// format takes the CPU's page size, else the largest granule below it, else
+// the smallest above: which one depends on the kernel's page size.
 constexpr Config compare_configs[] = {
+	{"s1 any granule 48/48", ARMATURE_PGTABLE_ARM_64_LPAE_S1,
+	 lpae_4k | SZ_16K | SZ_32M | SZ_64K | SZ_512M, 48, 48, 0},
+	{"s2 4k or 64k 40/40", ARMATURE_PGTABLE_ARM_64_LPAE_S2, lpae_4k | SZ_64K | SZ_512M, 40, 40, 0},
+	{"s1 16k or 64k 48/48", ARMATURE_PGTABLE_ARM_64_LPAE_S1, SZ_16K | SZ_32M | SZ_64K | SZ_512M, 48, 48, 0},
 	{"s1 4k 48/48", ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, 0},
 	{"s1 4k 39/40 ns", ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 39, 40, quirk::arm_ns},
 	{"s1 4k 48/48 ttbr1", ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, quirk::ttbr1},
@@ -432,7 +438,8 @@ int compare_one(const Config &c, Random &rng, unsigned ops_count)
 		iopt_harness_cond_resched();
 	}
 	if (!ret)
-		iopt_harness_log("compare %s: %u maps, %u unmaps: identical\n", c.name, maps, unmaps);
+		iopt_harness_log("compare %s: page sizes %#lx, %u maps, %u unmaps: identical\n", c.name,
+				 ours.cfg.pgsize_bitmap, maps, unmaps);
 	armature_pgtable_free_ops(ours.ops);
 	iopt_upstream_free(theirs.ops);
 	return ret;
