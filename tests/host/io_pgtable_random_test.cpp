@@ -65,6 +65,7 @@ struct Case {
 	unsigned long pgsizes;
 	unsigned ias, oas;
 	unsigned long quirks;
+	u64 page = SZ_4K;	// the kernel's page size
 };
 
 class RandomSequences : public testing::TestWithParam<Case> {};
@@ -86,7 +87,7 @@ TEST_P(RandomSequences, agree_with_the_reference_model)
 	cfg.coherent_walk = true;
 	cfg.tlb = &no_tlb;
 	armature_pgtable_ops *ops = nullptr;
-	ASSERT_EQ(iopt_test::alloc_ops(c.fmt, &cfg, nullptr, &ops), 0);
+	ASSERT_EQ(iopt_test::alloc_ops(c.fmt, &cfg, nullptr, &ops, c.page), 0);
 
 	std::mt19937_64 rng(c.ias * 1000 + c.pgsizes % 997);
 	Reference ref;
@@ -163,17 +164,54 @@ TEST_P(RandomSequences, agree_with_the_reference_model)
 	EXPECT_EQ(iopt_test::tables_in_use(), tables_before);
 }
 
-constexpr unsigned long lpae_4k = SZ_4K | SZ_2M | SZ_1G;
+constexpr unsigned long lpae_4k = SZ_4K | SZ_2M | SZ_1G, lpae_16k = SZ_16K | SZ_32M,
+			lpae_64k = SZ_64K | SZ_512M, every_granule = lpae_4k | lpae_16k | lpae_64k;
 
 INSTANTIATE_TEST_SUITE_P(
 	iopt_lpae, RandomSequences,
 	testing::Values(Case{ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, 0},
 			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 39, 40, quirk::ttbr1},
-			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S1, SZ_16K | SZ_32M, 47, 48, 0},
-			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S1, SZ_64K | SZ_512M | (1ull << 42), 52, 52, 0},
+			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_16k, 47, 48, 0},
+			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_64k | (1ull << 42), 52, 52, 0},
 			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S2, lpae_4k, 40, 40, 0},
-			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S2, SZ_16K | SZ_32M, 48, 48, 0},
+			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S2, lpae_16k, 48, 48, 0},
 			Case{ARMATURE_PGTABLE_ARM_32_LPAE_S1, lpae_4k, 32, 40, 0},
-			Case{ARMATURE_PGTABLE_ARM_MALI_LPAE, lpae_4k, 48, 40, 0}));
+			Case{ARMATURE_PGTABLE_ARM_MALI_LPAE, lpae_4k, 48, 40, 0},
+			// On a 16K kernel: 4K tables in 16K pages, and 16K tables.
+			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, 0, SZ_16K},
+			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S2, every_granule, 40, 40, 0, SZ_16K},
+			Case{ARMATURE_PGTABLE_ARM_MALI_LPAE, lpae_4k, 48, 40, 0, SZ_16K}));
+
+// Offered several granules, a format takes the kernel's page size, else the
+// largest granule below it, else the smallest above it, as upstream's
+// arm_lpae_restrict_pgsizes(); the block sizes are that granule's.
+TEST(LpaeGranule, follows_the_kernels_page_size)
+{
+	const struct {
+		u64 page;
+		unsigned long offered, taken;
+	} cases[] = {
+		{SZ_4K, every_granule, lpae_4k},
+		{SZ_16K, every_granule, lpae_16k},
+		{SZ_64K, every_granule, lpae_64k},
+		{SZ_16K, lpae_4k | lpae_64k, lpae_4k},
+		{SZ_64K, lpae_4k | lpae_16k, lpae_16k},
+		{SZ_4K, lpae_16k | lpae_64k, lpae_16k},
+		{SZ_16K, lpae_64k, lpae_64k},
+		{SZ_16K, SZ_4K | SZ_2M, SZ_4K | SZ_2M},
+	};
+	for (const auto &c : cases) {
+		armature_pgtable_cfg cfg{};
+		cfg.pgsize_bitmap = c.offered;
+		cfg.ias = 48;
+		cfg.oas = 48;
+		cfg.coherent_walk = true;
+		cfg.tlb = &no_tlb;
+		armature_pgtable_ops *ops = nullptr;
+		ASSERT_EQ(iopt_test::alloc_ops(ARMATURE_PGTABLE_ARM_64_LPAE_S1, &cfg, nullptr, &ops, c.page), 0);
+		EXPECT_EQ(cfg.pgsize_bitmap, c.taken) << std::hex << "page " << c.page << ", offered " << c.offered;
+		iopt_test::free_ops(ops);
+	}
+}
 
 } // namespace

@@ -116,10 +116,12 @@ inline Counters &counters()
 	return c;
 }
 
-struct Env {
+// PageSize is the kernel's: an LPAE format prefers it as its granule.
+template <u64 PageSize>
+struct EnvOf {
 	static constexpr unsigned gfp_kernel = 0xcc0;
 	static constexpr unsigned gfp_dma32 = 0x4;
-	static constexpr u64 page_size = 4096;
+	static constexpr u64 page_size = PageSize;
 
 	static void *alloc_table(const armature_pgtable_cfg &, usize bytes, unsigned)
 	{
@@ -159,8 +161,12 @@ struct Env {
 	}
 };
 
+// A 4K kernel's, unless a test says otherwise.
+using Env = EnvOf<SZ_4K>;
+
 // What the core does, without module loading: the format's init_fns.
-inline const armature_pgtable_init_fns *format_fns(armature_pgtable_fmt fmt)
+template <typename E>
+const armature_pgtable_init_fns *format_fns(armature_pgtable_fmt fmt)
 {
 	switch (fmt) {
 	case ARMATURE_PGTABLE_ARM_32_LPAE_S1:
@@ -168,20 +174,32 @@ inline const armature_pgtable_init_fns *format_fns(armature_pgtable_fmt fmt)
 	case ARMATURE_PGTABLE_ARM_64_LPAE_S1:
 	case ARMATURE_PGTABLE_ARM_64_LPAE_S2:
 	case ARMATURE_PGTABLE_ARM_MALI_LPAE:
-		return &lpae::init_fns<Env>;
+		return &lpae::init_fns<E>;
 	case ARMATURE_PGTABLE_ARM_V7S:
-		return &v7s::init_fns<Env>;
+		return &v7s::init_fns<E>;
 	default:
 		return nullptr;
+	}
+}
+
+// The formats as built for a kernel of page_size (Debian's arm64 kernels
+// have 4K or 16K pages; arm64 allows 64K too).
+inline const armature_pgtable_init_fns *format_fns(armature_pgtable_fmt fmt, u64 page_size)
+{
+	switch (page_size) {
+	case SZ_4K: return format_fns<EnvOf<SZ_4K>>(fmt);
+	case SZ_16K: return format_fns<EnvOf<SZ_16K>>(fmt);
+	case SZ_64K: return format_fns<EnvOf<SZ_64K>>(fmt);
+	default: return nullptr;
 	}
 }
 
 // 0 and *ops, or the errno the kernel's armature_pgtable_alloc_ops() would
 // return as an ERR_PTR.
 inline int alloc_ops(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
-		     armature_pgtable_ops **ops)
+		     armature_pgtable_ops **ops, u64 page_size = Env::page_size)
 {
-	const armature_pgtable_init_fns *fns = format_fns(fmt);
+	const armature_pgtable_init_fns *fns = format_fns(fmt, page_size);
 	if (!fns)
 		return -ENODEV;
 	armature_pgtable *iop;
