@@ -46,7 +46,11 @@ EXPORT_SYMBOL_NS_GPL(kcpp_mutex_trylock, KCPP);
 
 void kcpp_spin_lock_init(struct spinlock *lock, const char *name, struct lock_class_key *key)
 {
-#ifdef CONFIG_DEBUG_SPINLOCK
+#if defined(CONFIG_PREEMPT_RT)
+	/* spinlock_t is an rt_mutex: spin_lock_init() with the caller's class. */
+	rt_mutex_base_init(&lock->lock);
+	__rt_spin_lock_init(lock, name, key, false);
+#elif defined(CONFIG_DEBUG_SPINLOCK)
 	__raw_spin_lock_init(spinlock_check(lock), name, key, LD_WAIT_CONFIG);
 #else
 	spin_lock_init(lock);

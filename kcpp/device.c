@@ -22,6 +22,7 @@
 #include <acpi/processor.h>
 #endif
 
+#include <kcpp_compat.h>
 #include <kcpp/device.h>
 #include <kcpp/glue.h>
 #include <kcpp/log.h>
@@ -63,7 +64,11 @@ static void kcpp_platform_remove(struct platform_device *pdev)
 int kcpp_platform_driver_register(struct kcpp_platform_driver *drv, struct module *owner)
 {
 	drv->driver.probe = kcpp_platform_probe;
+#ifdef KCPP_HAVE_PLATFORM_REMOVE_VOID
 	drv->driver.remove = kcpp_platform_remove;
+#else
+	drv->driver.remove_new = kcpp_platform_remove;
+#endif
 	return __platform_driver_register(&drv->driver, owner);
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_platform_driver_register, KCPP);
@@ -313,9 +318,17 @@ struct acpi_device *kcpp_acpi_device_parent(struct acpi_device *adev)
 	return acpi_dev_parent(adev);
 }
 
-bool kcpp_acpi_device_is(struct acpi_device *adev, const char *hid, const char *uid)
+bool kcpp_acpi_device_is(struct acpi_device *adev, const char *hid, u64 uid)
 {
+#ifdef KCPP_HAVE_ACPI_UID_INTEGER
 	return acpi_dev_hid_uid_match(adev, hid, uid);
+#else
+	/* The UID as the kernel reads an integer one (acpi_dev_uid_to_integer). */
+	u64 value;
+
+	return acpi_dev_hid_uid_match(adev, hid, NULL) &&
+	       !acpi_dev_uid_to_integer(adev, &value) && value == uid;
+#endif
 }
 
 struct acpi_device *kcpp_acpi_cpu_device(unsigned int cpu)
@@ -464,7 +477,14 @@ EXPORT_SYMBOL_NS_GPL(kcpp_cpumask_clear, KCPP);
 
 int kcpp_cpumask_any_online_but(const struct cpumask *mask, unsigned int cpu)
 {
+#ifdef KCPP_HAVE_CPUMASK_ANY_AND_BUT
 	unsigned int other = cpumask_any_and_but(mask, cpu_online_mask, cpu);
+#else
+	unsigned int other = cpumask_first_and(mask, cpu_online_mask);
+
+	if (other == cpu)
+		other = cpumask_next_and(cpu, mask, cpu_online_mask);
+#endif
 
 	return other < nr_cpu_ids ? other : -1;
 }

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include <kcpp_compat.h>
 #include <kcpp/memory.h>
 
 int kcpp_dev_to_node(const struct device *dev)
@@ -109,9 +110,11 @@ void kcpp_dma_sync_to_device(struct device *dev, u64 dma, unsigned long bytes)
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_dma_sync_to_device, KCPP);
 
+#ifdef KCPP_HAVE_IOMMU_DIRTY_TRACKING
 void kcpp_iommu_dirty_record(struct iommu_dirty_bitmap *dirty, unsigned long iova,
 			     unsigned long length)
 {
 	iommu_dirty_bitmap_record(dirty, iova, length);
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_iommu_dirty_record, KCPP);
+#endif

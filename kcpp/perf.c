@@ -9,6 +9,7 @@
 #include <linux/percpu.h>
 #include <linux/perf_event.h>
 
+#include <kcpp_compat.h>
 #include <kcpp/device.h>
 #include <kcpp/perf.h>
 
@@ -122,7 +123,11 @@ int kcpp_pmu_register(struct kcpp_pmu *p, struct module *owner, const char *name
 
 	p->pmu = (struct pmu){
 		.module = owner,
+#ifdef KCPP_HAVE_PMU_PARENT
 		.parent = p->kdev->dev,
+#else
+		.dev = p->kdev->dev,
+#endif
 		.task_ctx_nr = p->type->task_ctx_nr,
 		.capabilities = capabilities,
 		.attr_groups = groups,
@@ -172,7 +177,13 @@ EXPORT_SYMBOL_NS_GPL(kcpp_perf_event_next_sibling, KCPP);
 
 int kcpp_perf_allow_kernel(void)
 {
+#ifdef KCPP_HAVE_PERF_ALLOW_KERNEL_VOID
 	return perf_allow_kernel();
+#else
+	/* Inline here, reading a sysctl modules cannot: the test drivers made
+	 * before perf_allow_kernel() was exported. */
+	return perfmon_capable() ? 0 : -EACCES;
+#endif
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_perf_allow_kernel, KCPP);
 

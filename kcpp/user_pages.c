@@ -8,6 +8,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
+#include <kcpp_compat.h>
 #include <kcpp/user_pages.h>
 
 struct mm_struct *kcpp_current_mm(void)
@@ -71,7 +72,11 @@ EXPORT_SYMBOL_NS_GPL(kcpp_vma_lookup, KCPP);
 long kcpp_pin_user_pages_longterm(u64 start, unsigned long nr_pages, struct page **pages)
 {
 	mmap_assert_locked(current->mm);
+#ifdef KCPP_HAVE_PIN_USER_PAGES_NO_VMAS
 	return pin_user_pages(start, nr_pages, FOLL_WRITE | FOLL_LONGTERM, pages);
+#else
+	return pin_user_pages(start, nr_pages, FOLL_WRITE | FOLL_LONGTERM, pages, NULL);
+#endif
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_pin_user_pages_longterm, KCPP);
 

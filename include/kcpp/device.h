@@ -105,7 +105,7 @@ int kcpp_acpi_device_read_u32(struct acpi_device *adev, const char *name, __u32 
 int kcpp_acpi_device_map(struct kcpp_device *kdev, struct acpi_device *adev, void **base,
 			 __u64 *size);
 struct acpi_device *kcpp_acpi_device_parent(struct acpi_device *adev);
-bool kcpp_acpi_device_is(struct acpi_device *adev, const char *hid, const char *uid);
+bool kcpp_acpi_device_is(struct acpi_device *adev, const char *hid, __u64 uid);
 /* A CPU's processor device, and its MADT UID (false without ACPI). */
 struct acpi_device *kcpp_acpi_cpu_device(unsigned int cpu);
 bool kcpp_acpi_cpu_uid(unsigned int cpu, __u32 *uid);

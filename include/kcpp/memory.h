@@ -43,9 +43,11 @@ int kcpp_dma_map_to_device(struct device *dev, void *addr, unsigned long bytes, 
 void kcpp_dma_unmap_to_device(struct device *dev, __u64 dma, unsigned long bytes);
 void kcpp_dma_sync_to_device(struct device *dev, __u64 dma, unsigned long bytes);
 
+#ifdef KCPP_HAVE_IOMMU_DIRTY_TRACKING
 /* iommu_dirty_bitmap_record(). */
 void kcpp_iommu_dirty_record(struct iommu_dirty_bitmap *dirty, unsigned long iova,
 			     unsigned long length);
+#endif
 
 #ifdef __cplusplus
 }

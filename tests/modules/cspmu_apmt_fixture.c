@@ -92,10 +92,14 @@ static int __init fixture_init(void)
 					ovflw_irq_flags & ACPI_APMT_OVFLW_IRQ_FLAGS_MODE_EDGE ?
 					ACPI_EDGE_SENSITIVE : ACPI_LEVEL_SENSITIVE,
 					ACPI_ACTIVE_HIGH);
-		if (irq > 0)
-			res[info.num_res++] = DEFINE_RES_IRQ(irq);
-		else
+		if (irq > 0) {
+			/* An initializer: on 6.1 DEFINE_RES_*() is no compound literal. */
+			struct resource irq_res = DEFINE_RES_IRQ(irq);
+
+			res[info.num_res++] = irq_res;
+		} else {
 			pr_warn("cannot register GSI %u: %d\n", ovflw_irq, irq);
+		}
 	}
 
 	node.length = sizeof(node);

@@ -171,10 +171,8 @@ kcpp::Result<int> overflow_irq(kcpp_device *dev)
 // Whether a CPU belongs to the ACPI processor container of this UID.
 bool cpu_in_acpi_container(unsigned cpu, u32 container_uid)
 {
-	NameBuf<11> uid;
-	uid.append_uint(container_uid);
 	for (acpi_device *a = kcpp_acpi_cpu_device(cpu); a; a = kcpp_acpi_device_parent(a))
-		if (kcpp_acpi_device_is(a, "ACPI0010", uid.c_str()))
+		if (kcpp_acpi_device_is(a, "ACPI0010", container_uid))
 			return true;
 	return false;
 }
