@@ -13,6 +13,8 @@
 #ifndef ARMATURE_IO_PGTABLE_H
 #define ARMATURE_IO_PGTABLE_H
 
+#include <kcpp_compat.h>
+
 #ifdef __cplusplus
 extern "C" {
 #else
@@ -108,22 +110,38 @@ struct armature_pgtable_cfg {
 	};
 };
 
-/* Page-table operations, as struct io_pgtable_ops (prot: IOMMU_READ, ...). */
+/*
+ * Page-table operations, as struct io_pgtable_ops of the kernel built against
+ * (prot: IOMMU_READ, ...): before 6.2 with the single-page map and unmap too,
+ * before 6.7 without read_and_clear_dirty.
+ */
 struct armature_pgtable_ops {
+#ifdef KCPP_HAVE_IO_PGTABLE_SINGLE_MAP
+	int (*map)(struct armature_pgtable_ops *ops, unsigned long iova,
+		   unsigned long long paddr, unsigned long size, int prot,
+		   unsigned int gfp);
+#endif
 	int (*map_pages)(struct armature_pgtable_ops *ops, unsigned long iova,
 			 unsigned long long paddr, unsigned long pgsize,
 			 unsigned long pgcount, int prot, unsigned int gfp,
 			 unsigned long *mapped);
+#ifdef KCPP_HAVE_IO_PGTABLE_SINGLE_MAP
+	unsigned long (*unmap)(struct armature_pgtable_ops *ops,
+			       unsigned long iova, unsigned long size,
+			       struct iommu_iotlb_gather *gather);
+#endif
 	unsigned long (*unmap_pages)(struct armature_pgtable_ops *ops,
 				     unsigned long iova, unsigned long pgsize,
 				     unsigned long pgcount,
 				     struct iommu_iotlb_gather *gather);
 	unsigned long long (*iova_to_phys)(struct armature_pgtable_ops *ops,
 					   unsigned long iova);
+#ifdef KCPP_HAVE_IOMMU_DIRTY_TRACKING
 	int (*read_and_clear_dirty)(struct armature_pgtable_ops *ops,
 				    unsigned long iova, unsigned long size,
 				    unsigned long flags,
 				    struct iommu_dirty_bitmap *dirty);
+#endif
 };
 
 /*

@@ -46,10 +46,16 @@ struct armature_pgtable_ops *iopt_upstream_alloc(enum armature_pgtable_fmt fmt,
 	};
 	struct io_pgtable_ops *ops;
 
+#ifdef KCPP_HAVE_IO_PGTABLE_SINGLE_MAP
+	SAME_OFFSET(io_pgtable_ops, armature_pgtable_ops, map);
+	SAME_OFFSET(io_pgtable_ops, armature_pgtable_ops, unmap);
+#endif
 	SAME_OFFSET(io_pgtable_ops, armature_pgtable_ops, map_pages);
 	SAME_OFFSET(io_pgtable_ops, armature_pgtable_ops, unmap_pages);
 	SAME_OFFSET(io_pgtable_ops, armature_pgtable_ops, iova_to_phys);
+#ifdef KCPP_HAVE_IOMMU_DIRTY_TRACKING
 	SAME_OFFSET(io_pgtable_ops, armature_pgtable_ops, read_and_clear_dirty);
+#endif
 	BUILD_BUG_ON(sizeof(struct iommu_flush_ops) != sizeof(struct armature_pgtable_flush_ops));
 	BUILD_BUG_ON(sizeof(up.arm_lpae_s1_cfg) != sizeof(cfg->arm_lpae_s1_cfg));
 	BUILD_BUG_ON(sizeof(up.arm_lpae_s2_cfg) != sizeof(cfg->arm_lpae_s2_cfg));

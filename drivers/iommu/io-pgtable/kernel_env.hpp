@@ -59,10 +59,12 @@ struct KernelEnv {
 		return *reinterpret_cast<const bool *>(
 			reinterpret_cast<const char *>(gather) + KCPP_IOTLB_GATHER_QUEUED);
 	}
+#ifdef KCPP_HAVE_IOMMU_DIRTY_TRACKING
 	static void record_dirty(iommu_dirty_bitmap *dirty, unsigned long iova, unsigned long len)
 	{
 		kcpp_iommu_dirty_record(dirty, iova, len);
 	}
+#endif
 	template <typename... Args>
 	static void report(const armature_pgtable_cfg &cfg, const char *fmt, Args... args)
 	{

@@ -603,12 +603,7 @@ public:
 		free_tables<Start>(t, t.pgd, t.pgd_index_mask + 1, pgd_alloc_bytes<Env>(t.geo));
 	}
 
-	static constexpr armature_pgtable_ops ops = {
-		.map_pages = map_pages,
-		.unmap_pages = unmap_pages,
-		.iova_to_phys = iova_to_phys,
-		.read_and_clear_dirty = read_and_clear_dirty,
-	};
+	static constexpr armature_pgtable_ops ops = ops_of<Walker>();
 };
 
 // The instantiation for a geometry.
@@ -731,7 +726,7 @@ template <typename Env>
 					      armature_pgtable_cfg &cfg)
 {
 	const unsigned long allowed =
-		is_stage1(fmt) ? quirk::arm_ns | quirk::ttbr1 | quirk::outer_wbwa | quirk::arm_hd : 0;
+		is_stage1(fmt) ? quirk::arm_ns | quirk::ttbr1 | quirk::outer_wbwa | quirk::dirty_tracking : 0;
 	if (cfg.quirks & ~allowed) {
 		Env::report(cfg, "quirks %#lx not supported by this format\n", cfg.quirks & ~allowed);
 		return -EINVAL;

@@ -57,6 +57,13 @@ inline constexpr unsigned long mtk_ttbr_ext = ARMATURE_PGTABLE_QUIRK_ARM_MTK_TTB
 inline constexpr unsigned long ttbr1 = ARMATURE_PGTABLE_QUIRK_ARM_TTBR1;
 inline constexpr unsigned long outer_wbwa = ARMATURE_PGTABLE_QUIRK_ARM_OUTER_WBWA;
 inline constexpr unsigned long arm_hd = ARMATURE_PGTABLE_QUIRK_ARM_HD;
+// ARM_HD where the kernel can read what it marks (read_and_clear_dirty, 6.7
+// and later); elsewhere nothing: a table asking for it is refused.
+#ifdef KCPP_HAVE_IOMMU_DIRTY_TRACKING
+inline constexpr unsigned long dirty_tracking = arm_hd;
+#else
+inline constexpr unsigned long dirty_tracking = 0;
+#endif
 } // namespace quirk
 
 // IOMMU_DIRTY_NO_CLEAR: report dirty entries but leave them dirty.
@@ -65,6 +72,33 @@ inline constexpr unsigned long dirty_no_clear = 1UL << 0;
 inline constexpr u64 SZ_4K = 1ULL << 12, SZ_16K = 1ULL << 14, SZ_64K = 1ULL << 16;
 inline constexpr u64 SZ_1M = 1ULL << 20, SZ_2M = 1ULL << 21, SZ_16M = 1ULL << 24;
 inline constexpr u64 SZ_32M = 1ULL << 25, SZ_512M = 1ULL << 29, SZ_1G = 1ULL << 30;
+
+// A format's ops table W::ops_table() in the layout of the kernel's struct
+// io_pgtable_ops: the single-page map and unmap of kernels before 6.2 are
+// W's map_pages and unmap_pages of one page; W::read_and_clear_dirty where
+// W has one and the kernel can call it.
+template <typename W>
+constexpr armature_pgtable_ops ops_of()
+{
+	armature_pgtable_ops ops{};
+#ifdef KCPP_HAVE_IO_PGTABLE_SINGLE_MAP
+	ops.map = [](armature_pgtable_ops *o, unsigned long iova, unsigned long long paddr,
+		     unsigned long size, int prot, unsigned int gfp) {
+		unsigned long mapped = 0;
+		return W::map_pages(o, iova, paddr, size, 1, prot, gfp, &mapped);
+	};
+	ops.unmap = [](armature_pgtable_ops *o, unsigned long iova, unsigned long size,
+		       iommu_iotlb_gather *gather) { return W::unmap_pages(o, iova, size, 1, gather); };
+#endif
+	ops.map_pages = W::map_pages;
+	ops.unmap_pages = W::unmap_pages;
+	ops.iova_to_phys = W::iova_to_phys;
+#ifdef KCPP_HAVE_IOMMU_DIRTY_TRACKING
+	if constexpr (requires { W::read_and_clear_dirty; })
+		ops.read_and_clear_dirty = W::read_and_clear_dirty;
+#endif
+	return ops;
+}
 
 // The page table behind ops, as the core sees it.
 inline armature_pgtable *pgtable_of(armature_pgtable_ops *ops)

@@ -699,12 +699,7 @@ public:
 
 	// No dirty tracking in this format: read_and_clear_dirty stays null,
 	// as upstream leaves it.
-	static constexpr armature_pgtable_ops ops = {
-		.map_pages = map_pages,
-		.unmap_pages = unmap_pages,
-		.iova_to_phys = iova_to_phys,
-		.read_and_clear_dirty = nullptr,
-	};
+	static constexpr armature_pgtable_ops ops = ops_of<Walker>();
 };
 
 template <typename Env>
