@@ -25,6 +25,7 @@
 // Each module's .cpp defines its Platform, then includes entry.hpp.
 #pragma once
 
+#include <kcpp_compat.h>
 #include <kcpp/alloc.hpp>
 #include <kcpp/device.hpp>
 #include <kcpp/errno.hpp>
@@ -50,6 +51,14 @@ namespace {
 // hw.flags: whether event_init asked perf_allow_kernel(), and its answer.
 // start() rebuilds the registers from attr in whatever context it runs in,
 // so the opener's rights are those recorded at open.
+// The features this kernel's perf can ask for: without attr.config3 (before
+// 6.3) no inverted event filter, so its format file is not offered.
+#ifdef KCPP_HAVE_PERF_ATTR_CONFIG3
+constexpr u32 kernel_features = ~u32(0);
+#else
+constexpr u32 kernel_features = ~u32(inv_filt_evt);
+#endif
+
 constexpr unsigned flag_kernel_asked = 1u << 0;
 constexpr unsigned flag_kernel_allowed = 1u << 1;
 
@@ -406,7 +415,9 @@ private:
 		a.config = e.config;
 		a.config1 = e.config1;
 		a.config2 = e.config2;
+#ifdef KCPP_HAVE_PERF_ATTR_CONFIG3
 		a.config3 = e.config3;
+#endif
 		a.sample_period = e.sample_period;
 		a.freq = e.freq;
 		a.exclude_user = e.exclude_user;
@@ -576,6 +587,7 @@ kcpp::Result<void> Spe<Platform>::read_caps()
 		KCPP_DEV_WARN(dev_, "unknown PMSIDR_EL1.CountSize [%u]; assuming 12 bits\n",
 			      unsigned(PMSIDR::FromValue(ids.pmsidr).countsize()));
 	caps_ = report.caps;
+	caps_.features &= kernel_features;
 	return {};
 }
 
