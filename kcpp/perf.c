@@ -123,10 +123,9 @@ int kcpp_pmu_register(struct kcpp_pmu *p, struct module *owner, const char *name
 
 	p->pmu = (struct pmu){
 		.module = owner,
+		/* Without a parent (6.1) it is /sys/devices/<name>. */
 #ifdef KCPP_HAVE_PMU_PARENT
 		.parent = p->kdev->dev,
-#else
-		.dev = p->kdev->dev,
 #endif
 		.task_ctx_nr = p->type->task_ctx_nr,
 		.capabilities = capabilities,
