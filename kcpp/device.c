@@ -145,11 +145,12 @@ struct kcpp_irq {
 	void *data;
 };
 
+/* Interrupts are off unless the kernel forced it into a thread (PREEMPT_RT,
+ * threadirqs) because flags lack IRQF_NO_THREAD. */
 static irqreturn_t kcpp_irq_handler(int irq, void *arg)
 {
 	struct kcpp_irq *i = arg;
 
-	lockdep_assert_irqs_disabled();
 	return IRQ_RETVAL(i->handler(i->data));
 }
 

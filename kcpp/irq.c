@@ -16,11 +16,12 @@ struct kcpp_irq_action {
 	void *data;
 };
 
+/* Hard-IRQ context, interrupts off; but threaded, interrupts on, where the
+ * kernel forces handlers into threads (PREEMPT_RT, threadirqs). */
 static irqreturn_t kcpp_irq_action_hard(int irq, void *arg)
 {
 	struct kcpp_irq_action *a = arg;
 
-	lockdep_assert_irqs_disabled();
 	return IRQ_RETVAL(a->handler(a->data));
 }
 
