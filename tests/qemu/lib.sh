@@ -11,6 +11,9 @@ KVER=$(uname -r)
 # The kernel's page size in bytes (4K, 16K or 64K kernels; the guest root
 # has no getconf): what perf's AUX areas and pinned memory are counted in.
 page_size=$(($(sed -n 's/^KernelPageSize: *\([0-9]*\) kB$/\1/p' /proc/self/smaps | head -1) * 1024))
+# The kernel series, "6.1" or "6.12": on 6.1 a test checks that what the
+# drivers cannot offer there is absent (Documentation/kcpp.rst).
+KSERIES=$(echo "$KVER" | cut -d. -f1-2)
 # How many cycles the load/unload endurance loops run: 100, unless the
 # kernel command line says armature.cycles=N (make check gives the debug
 # kernel fewer, with a kmemleak scan after; make stress the full count).
