@@ -374,7 +374,7 @@ struct acpi_device *kcpp_acpi_device_parent(struct acpi_device *adev)
 	return NULL;
 }
 
-bool kcpp_acpi_device_is(struct acpi_device *adev, const char *hid, const char *uid)
+bool kcpp_acpi_device_is(struct acpi_device *adev, const char *hid, u64 uid)
 {
 	return false;
 }
