@@ -20,6 +20,8 @@ extern "C" {
 struct armature_pgtable_ops *iopt_upstream_alloc(enum armature_pgtable_fmt fmt,
 						 struct armature_pgtable_cfg *cfg, void *cookie);
 void iopt_upstream_free(struct armature_pgtable_ops *ops);
+/* Whether the kernel has the format built in: Debian's 6.1 has no v7s. */
+bool iopt_upstream_has(enum armature_pgtable_fmt fmt);
 
 struct device *iopt_harness_device(void);
 void *iopt_harness_phys_to_virt(unsigned long long pa);
@@ -32,6 +34,8 @@ int iopt_harness_hold(const char *format);
 const char *iopt_harness_held(void);
 /* C++: random map/unmap sequences on ours and upstream's, compared. */
 int iopt_harness_compare(unsigned long long seed, unsigned int ops_per_config);
+/* C++: why the last compare left formats out ("" when it did not). */
+const char *iopt_harness_compare_skipped(void);
 /* C++: throughput of ours against upstream's; results go to the log. */
 int iopt_harness_bench(const char *which);
 int iopt_harness_init(void);

@@ -24,6 +24,13 @@
 	BUILD_BUG_ON(offsetof(struct a, field) != offsetof(struct b, field))
 static_assert(sizeof(struct io_pgtable_ops) == sizeof(struct armature_pgtable_ops));
 
+bool iopt_upstream_has(enum armature_pgtable_fmt fmt)
+{
+	if (fmt == ARMATURE_PGTABLE_ARM_V7S)
+		return IS_ENABLED(CONFIG_IOMMU_IO_PGTABLE_ARMV7S);
+	return IS_ENABLED(CONFIG_IOMMU_IO_PGTABLE_LPAE);
+}
+
 struct armature_pgtable_ops *iopt_upstream_alloc(enum armature_pgtable_fmt fmt,
 						 struct armature_pgtable_cfg *cfg, void *cookie)
 {
@@ -144,6 +151,15 @@ static int compare_set(const char *val, const struct kernel_param *kp)
 static const struct kernel_param_ops compare_ops = { .set = compare_set };
 module_param_cb(compare, &compare_ops, NULL, 0200);
 MODULE_PARM_DESC(compare, "seed: compare random sequences against the built-in io-pgtable");
+
+static int compare_skipped_get(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%s\n", iopt_harness_compare_skipped());
+}
+
+static const struct kernel_param_ops compare_skipped_ops = { .get = compare_skipped_get };
+module_param_cb(compare_skipped, &compare_skipped_ops, NULL, 0444);
+MODULE_PARM_DESC(compare_skipped, "why the last compare left formats out (empty: it did not)");
 
 static int bench_set(const char *val, const struct kernel_param *kp)
 {
