@@ -11,8 +11,9 @@
 CXX := $(subst gcc,g++,$(CC))
 
 # C glue includes the C-compatible ABI headers of include/kcpp, and both
-# languages kcpp_compat.h (made by the top Kbuild).
-ccflags-y += -I$(ARMATURE_ROOT)/include -I$(ARMATURE_OBJ)
+# languages kcpp_compat.h (made by the top Kbuild, which sets ARMATURE_OBJ;
+# modules built without it, such as the bench's, have none).
+ccflags-y += -I$(ARMATURE_ROOT)/include $(if $(ARMATURE_OBJ),-I$(ARMATURE_OBJ))
 
 cxx-drop := -D__KERNEL__ -std=gnu11 -std=gnu89 -Wstrict-prototypes -Werror=strict-prototypes \
 	-Wdeclaration-after-statement -Wno-pointer-sign -Wmissing-prototypes \
@@ -42,7 +43,7 @@ cxx_flags = $(call cxx-kernel-includes,$(filter-out $(cxx-drop) $(cxx-forced-inc
 	-fno-gnu-unique -nostdinc++ $(cxx-arch-flags) \
 	$(addprefix -isystem ,$(cxx-stdlib-dirs)) \
 	-isystem $(ARMATURE_ROOT)/include/kcpp/freestanding \
-	-I$(ARMATURE_ROOT)/include -I$(ARMATURE_OBJ) -I$(obj) \
+	-I$(ARMATURE_ROOT)/include $(if $(ARMATURE_OBJ),-I$(ARMATURE_OBJ)) -I$(obj) \
 	$(CXXFLAGS_$(target-stem).o) $(cxxflags-y)
 
 quiet_cmd_cxx_o_cpp = CXX $(quiet_modtag) $@
