@@ -425,6 +425,21 @@ unsigned int kcpp_this_cpu(void)
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_this_cpu, KCPP);
 
+unsigned long kcpp_local_irq_save(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	return flags;
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_local_irq_save, KCPP);
+
+void kcpp_local_irq_restore(unsigned long flags)
+{
+	local_irq_restore(flags);
+}
+EXPORT_SYMBOL_NS_GPL(kcpp_local_irq_restore, KCPP);
+
 int kcpp_call_on_any_cpu(const struct cpumask *mask, void (*fn)(void *arg), void *arg)
 {
 	return smp_call_function_any(mask, fn, arg, 1);

@@ -117,6 +117,10 @@ int kcpp_cpu_to_node(unsigned int cpu);
 unsigned int kcpp_nr_cpu_ids(void);
 /* smp_processor_id(): preemption must be off. */
 unsigned int kcpp_this_cpu(void);
+/* local_irq_save() and local_irq_restore(): this CPU's interrupts off, then
+ * as they were. */
+unsigned long kcpp_local_irq_save(void);
+void kcpp_local_irq_restore(unsigned long flags);
 /* Runs fn(arg) on one CPU of mask (this one if it is in it) and waits: 0,
  * or -ENXIO when none of them is online. */
 int kcpp_call_on_any_cpu(const struct cpumask *mask, void (*fn)(void *arg), void *arg);

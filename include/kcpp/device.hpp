@@ -101,6 +101,18 @@ private:
 	alignas(KCPP_CPUMASK_ALIGN) unsigned char bits_[KCPP_CPUMASK_SIZE] = {};
 };
 
+// This CPU's interrupts off for the guard's scope, then as they were.
+class [[nodiscard]] LocalIrqsOff {
+public:
+	LocalIrqsOff() : flags_(kcpp_local_irq_save()) {}
+	~LocalIrqsOff() { kcpp_local_irq_restore(flags_); }
+	LocalIrqsOff(const LocalIrqsOff &) = delete;
+	LocalIrqsOff &operator=(const LocalIrqsOff &) = delete;
+
+private:
+	unsigned long flags_;
+};
+
 // The CPUs that may be possible, in order.
 template <typename F>
 void for_each_possible_cpu(F &&f)
