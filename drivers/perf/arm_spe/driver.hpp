@@ -363,15 +363,22 @@ private:
 	// A CPU going down: its hardware is reset before perf stops its events
 	// (perf's hotplug state comes later), so a live session ends here, at
 	// the pointer the hardware reached, and perf disables the event.
+	// Interrupts off, as in stop(): the hotplug thread has them on, and the
+	// truncation's wakeup queues perf's disable (6.1), which would otherwise
+	// run stop() inside perf_aux_output_end(), before the handle is closed,
+	// and end the session twice.
 	void cpu_stopping_local()
 	{
-		auto &&io = platform_.io();
-		disable_and_drain(io);
-		if (kcpp_aux_active_local(aux_)) {
-			kcpp_aux_flag_local(aux_, PERF_AUX_FLAG_TRUNCATED);
-			output_end(io);
+		{
+			kcpp::LocalIrqsOff irqs_off;
+			auto &&io = platform_.io();
+			disable_and_drain(io);
+			if (kcpp_aux_active_local(aux_)) {
+				kcpp_aux_flag_local(aux_, PERF_AUX_FLAG_TRUNCATED);
+				output_end(io);
+			}
+			reset_local();
 		}
-		reset_local();
 		platform_.stopping_local();
 	}
 
