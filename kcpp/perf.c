@@ -217,8 +217,15 @@ struct kcpp_aux_handles *kcpp_aux_handles_alloc(struct kcpp_device *kdev)
 }
 EXPORT_SYMBOL_NS_GPL(kcpp_aux_handles_alloc, KCPP);
 
+/*
+ * The handle is shared with the PMU's interrupt and perf's callbacks on this
+ * CPU, which may end its session: with interrupts on, one of them could end
+ * it again from inside perf_aux_output_end() (whose truncation wakeup queues
+ * perf's pending disable, a pmu->stop(), on this CPU).
+ */
 static struct perf_output_handle *kcpp_aux_local(struct kcpp_aux_handles *h)
 {
+	lockdep_assert_irqs_disabled();
 	return this_cpu_ptr(h->handle);
 }
 

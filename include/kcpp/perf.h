@@ -101,7 +101,9 @@ int kcpp_perf_allow_kernel(void);
 void kcpp_irq_work_run(void);
 
 /* AUX output: one perf_output_handle per CPU, freed at kdev's unbind. The
- * *_local functions act on this CPU's handle, with interrupts off. */
+ * *_local functions act on this CPU's handle, with interrupts off (lockdep
+ * checks), as in perf's callbacks and the PMU's interrupt: a hotplug callback
+ * turns them off itself (kcpp::LocalIrqsOff). */
 struct kcpp_aux_handles;
 struct kcpp_aux_state {
 	__u64 head, size, wakeup, aux_flags;
