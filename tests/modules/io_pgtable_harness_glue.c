@@ -152,6 +152,18 @@ static const struct kernel_param_ops compare_ops = { .set = compare_set };
 module_param_cb(compare, &compare_ops, NULL, 0200);
 MODULE_PARM_DESC(compare, "seed: compare random sequences against the built-in io-pgtable");
 
+static int quick_compare_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long long seed;
+	int ret = kstrtoull(val, 0, &seed);
+
+	return ret ? ret : iopt_harness_compare(seed, 50);
+}
+
+static const struct kernel_param_ops quick_compare_ops = { .set = quick_compare_set };
+module_param_cb(quick_compare, &quick_compare_ops, NULL, 0200);
+MODULE_PARM_DESC(quick_compare, "seed: the same, 50 operations per configuration (smoke tests)");
+
 static int compare_skipped_get(char *buffer, const struct kernel_param *kp)
 {
 	return sysfs_emit(buffer, "%s\n", iopt_harness_compare_skipped());
