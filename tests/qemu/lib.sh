@@ -8,9 +8,11 @@
 #   end_suite
 
 KVER=$(uname -r)
-# The kernel's page size in bytes (4K, 16K or 64K kernels; the guest root
-# has no getconf): what perf's AUX areas and pinned memory are counted in.
-page_size=$(($(sed -n 's/^KernelPageSize: *\([0-9]*\) kB$/\1/p' /proc/self/smaps | head -1) * 1024))
+# The kernel's page size in bytes (4K, 16K or 64K kernels): what perf's AUX
+# areas and pinned memory are counted in. It is AT_PAGESZ (6) of the
+# auxiliary vector: the guest root has no getconf, and the debug kernels no
+# /proc/self/smaps (PROC_PAGE_MONITOR).
+page_size=$(od -An -v -w16 -tu8 /proc/self/auxv | awk '$1 == 6 { print $2 }')
 # The kernel series, "6.1" or "6.12": on 6.1 a test checks that what the
 # drivers cannot offer there is absent (Documentation/kcpp.rst).
 KSERIES=$(echo "$KVER" | cut -d. -f1-2)
