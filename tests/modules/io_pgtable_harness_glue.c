@@ -140,28 +140,22 @@ static const struct kernel_param_ops hold_ops = { .set = hold_set, .get = hold_g
 module_param_cb(hold, &hold_ops, NULL, 0644);
 MODULE_PARM_DESC(hold, "format of a table to keep allocated (empty: none)");
 
+/* Operations per configuration: the differential test's, and the smoke
+ * suite's short form. */
+static unsigned int compare_length = 2000, quick_compare_length = 50;
+
 static int compare_set(const char *val, const struct kernel_param *kp)
 {
 	unsigned long long seed;
 	int ret = kstrtoull(val, 0, &seed);
 
-	return ret ? ret : iopt_harness_compare(seed, 2000);
+	return ret ? ret : iopt_harness_compare(seed, *(unsigned int *)kp->arg);
 }
 
 static const struct kernel_param_ops compare_ops = { .set = compare_set };
-module_param_cb(compare, &compare_ops, NULL, 0200);
+module_param_cb(compare, &compare_ops, &compare_length, 0200);
 MODULE_PARM_DESC(compare, "seed: compare random sequences against the built-in io-pgtable");
-
-static int quick_compare_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned long long seed;
-	int ret = kstrtoull(val, 0, &seed);
-
-	return ret ? ret : iopt_harness_compare(seed, 50);
-}
-
-static const struct kernel_param_ops quick_compare_ops = { .set = quick_compare_set };
-module_param_cb(quick_compare, &quick_compare_ops, NULL, 0200);
+module_param_cb(quick_compare, &compare_ops, &quick_compare_length, 0200);
 MODULE_PARM_DESC(quick_compare, "seed: the same, 50 operations per configuration (smoke tests)");
 
 static int compare_skipped_get(char *buffer, const struct kernel_param *kp)
