@@ -589,6 +589,20 @@ struct OnePage {
 	OnePage(const OnePage &) = delete;
 };
 
+// A parcel of n scattered pages for VM 0x80, read-only; freed even when an
+// assertion ends the test early.
+struct ManyPages {
+	gunyah_rm_acl_entry acl[1] = {{0x80, GUNYAH_RM_ACL_R}};
+	gunyah_rm_mem_entry *mem;
+	gunyah_rm_mem_parcel p;
+	explicit ManyPages(u32 n)
+		: mem(entries(n)), p{GUNYAH_RM_MEM_TYPE_NORMAL, 0, 1, acl, n, mem, 0}
+	{
+	}
+	~ManyPages() { kcpp_kfree(mem); }
+	ManyPages(const ManyPages &) = delete;
+};
+
 } // namespace
 
 // --- Framing and matching -----------------------------------------------------
@@ -824,10 +838,10 @@ KCPP_TEST(gunyah_rm, append_and_end_for_long_sgls)
 {
 	Bench b;
 	KCPP_ASSERT_TRUE(b.ok());
-	gunyah_rm_mem_entry *mem = entries(1025);
-	KCPP_ASSERT_TRUE(mem != nullptr);
-	gunyah_rm_acl_entry acl[1] = {{0x80, GUNYAH_RM_ACL_R}};
-	gunyah_rm_mem_parcel p = {GUNYAH_RM_MEM_TYPE_NORMAL, 0, 1, acl, 512, mem, 0};
+	ManyPages pages(1025);
+	KCPP_ASSERT_TRUE(pages.mem != nullptr);
+	gunyah_rm_mem_parcel &p = pages.p;
+	p.n_mem_entries = 512;
 
 	KCPP_EXPECT_EQ(b.rm->mem_share(&p), 0);
 	KCPP_EXPECT_EQ(b.hyp->n_records, 1u);
@@ -857,17 +871,15 @@ KCPP_TEST(gunyah_rm, append_and_end_for_long_sgls)
 	KCPP_EXPECT_EQ(b.hyp->records[5].n_sgl, usize(1));
 	KCPP_EXPECT_EQ(b.hyp->records[5].handle, p.mem_handle);
 	KCPP_EXPECT_TRUE(hooks.is("PPP"));
-	kcpp_kfree(mem);
 }
 
 KCPP_TEST(gunyah_rm, failed_append_reclaims_the_parcel)
 {
 	Bench b;
 	KCPP_ASSERT_TRUE(b.ok());
-	gunyah_rm_mem_entry *mem = entries(1025);
-	KCPP_ASSERT_TRUE(mem != nullptr);
-	gunyah_rm_acl_entry acl[1] = {{0x80, GUNYAH_RM_ACL_R}};
-	gunyah_rm_mem_parcel p = {GUNYAH_RM_MEM_TYPE_NORMAL, 0, 1, acl, 1025, mem, 0};
+	ManyPages pages(1025);
+	KCPP_ASSERT_TRUE(pages.mem != nullptr);
+	gunyah_rm_mem_parcel &p = pages.p;
 	b.hyp->fail(rpc::mem_append, rpc::RmError::mem_invalid, 1);
 	KCPP_EXPECT_EQ(b.rm->mem_share(&p), -EINVAL);
 	KCPP_ASSERT_EQ(b.hyp->n_records, 4u);
@@ -876,17 +888,15 @@ KCPP_TEST(gunyah_rm, failed_append_reclaims_the_parcel)
 	KCPP_EXPECT_EQ(b.hyp->records[3].handle, b.hyp->records[0].handle);
 	KCPP_EXPECT_EQ(p.mem_handle, Rm::invalid_handle);
 	KCPP_EXPECT_TRUE(hooks.is("PR"));
-	kcpp_kfree(mem);
 }
 
 KCPP_TEST(gunyah_rm, failed_append_and_reclaim_keeps_the_parcel)
 {
 	Bench b;
 	KCPP_ASSERT_TRUE(b.ok());
-	gunyah_rm_mem_entry *mem = entries(1025);
-	KCPP_ASSERT_TRUE(mem != nullptr);
-	gunyah_rm_acl_entry acl[1] = {{0x80, GUNYAH_RM_ACL_R}};
-	gunyah_rm_mem_parcel p = {GUNYAH_RM_MEM_TYPE_NORMAL, 0, 1, acl, 1025, mem, 0};
+	ManyPages pages(1025);
+	KCPP_ASSERT_TRUE(pages.mem != nullptr);
+	gunyah_rm_mem_parcel &p = pages.p;
 	b.hyp->fail(rpc::mem_append, rpc::RmError::mem_invalid, 1);
 	b.hyp->fail_also(rpc::mem_reclaim, rpc::RmError::mem_inuse);
 	KCPP_EXPECT_EQ(b.rm->mem_share(&p), -EINVAL);
@@ -896,7 +906,6 @@ KCPP_TEST(gunyah_rm, failed_append_and_reclaim_keeps_the_parcel)
 	// platform does not get the memory back.
 	KCPP_EXPECT_EQ(p.mem_handle, b.hyp->records[0].handle);
 	KCPP_EXPECT_TRUE(hooks.is("P"));
-	kcpp_kfree(mem);
 }
 
 KCPP_TEST(gunyah_rm, unanswered_share_leaves_the_memory_assigned)
@@ -915,10 +924,9 @@ KCPP_TEST(gunyah_rm, share_the_rm_never_got_is_undone)
 {
 	Bench b(250);
 	KCPP_ASSERT_TRUE(b.ok());
-	gunyah_rm_mem_entry *mem = entries(512);
-	KCPP_ASSERT_TRUE(mem != nullptr);
-	gunyah_rm_acl_entry acl[1] = {{0x80, GUNYAH_RM_ACL_R}};
-	gunyah_rm_mem_parcel p = {GUNYAH_RM_MEM_TYPE_NORMAL, 0, 1, acl, 512, mem, 0};
+	ManyPages pages(512);
+	KCPP_ASSERT_TRUE(pages.mem != nullptr);
+	gunyah_rm_mem_parcel &p = pages.p;
 	// 36 fragments into a queue of 8 nobody empties: the RM never has the
 	// whole LEND, so the platform gets its memory back.
 	b.hyp->stall_tx = true;
@@ -926,7 +934,6 @@ KCPP_TEST(gunyah_rm, share_the_rm_never_got_is_undone)
 	KCPP_EXPECT_TRUE(hooks.is("PR"));
 	KCPP_EXPECT_EQ(p.mem_handle, Rm::invalid_handle);
 	b.hyp->release_tx();
-	kcpp_kfree(mem);
 }
 
 KCPP_TEST(gunyah_rm, hook_order)
