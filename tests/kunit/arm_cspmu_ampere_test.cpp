@@ -99,3 +99,26 @@ KCPP_TEST(cspmu_ampere, validate_filters)
 	KCPP_EXPECT_EQ(group.add(lead), 0);
 	KCPP_EXPECT_EQ(group.add(other), -EINVAL);
 }
+
+KCPP_TEST(cspmu_ampere, instance_ids)
+{
+	ampere::IdBitmap<2> ids;
+	for (int i = 0; i < 128; i++)
+		KCPP_ASSERT_EQ(ids.alloc(), i);
+	// Full: the 129th fails, and the capacity is what the docs say for <4>.
+	KCPP_EXPECT_EQ(ids.alloc(), -ENOSPC);
+	static_assert(ampere::IdBitmap<4>::capacity == 256);
+	// A freed ID is the next one handed out, lowest first.
+	ids.free(70);
+	ids.free(3);
+	KCPP_EXPECT_FALSE(ids.test(3));
+	KCPP_EXPECT_TRUE(ids.test(4));
+	KCPP_EXPECT_EQ(ids.alloc(), 3);
+	KCPP_EXPECT_EQ(ids.alloc(), 70);
+	KCPP_EXPECT_EQ(ids.alloc(), -ENOSPC);
+	// Out-of-range IDs are ignored.
+	ids.free(-1);
+	ids.free(128);
+	KCPP_EXPECT_FALSE(ids.test(128));
+	KCPP_EXPECT_EQ(ids.alloc(), -ENOSPC);
+}

@@ -159,7 +159,8 @@ inline int init(Pmu &pmu, int id)
 
 // The lowest free instance ID, from a fixed bitmap updated with atomics
 // (no lock, no constructor to run: constinit in the module). Freed IDs are
-// reused, as upstream's IDA would.
+// reused; upstream allocates from an IDA and never frees, so its numbers
+// only grow. capacity bounds how many PMUs can exist at once.
 template <u32 Words>
 class IdBitmap {
 public:
