@@ -478,3 +478,27 @@ KCPP_TEST(iopt_lpae, non_coherent_walker)
 	KCPP_EXPECT_EQ(t.unmap(SZ_2M, SZ_4K, 2), 2 * SZ_4K);
 	KCPP_EXPECT_EQ(t.phys(SZ_2M), 0u);
 }
+
+// S2FWB: stage 2 forces the memory type. IOMMU_CACHE is MemAttr 0b0110
+// (forced write-back); MMIO (Device-nGnRE) and neither (non-cacheable) read
+// the same as without FWB. Only 64-bit stage 2 takes the quirk.
+KCPP_TEST(iopt_lpae, s2fwb)
+{
+	Pgtable t(ARMATURE_PGTABLE_ARM_64_LPAE_S2, make_cfg(SZ_4K | SZ_2M | SZ_1G, 48, 48, quirk::s2fwb));
+	KCPP_ASSERT_EQ(t.error, 0);
+	KCPP_ASSERT_EQ(t.map(0x1000, 0x81000, SZ_4K, rw | prot::cache), 0);
+	KCPP_ASSERT_EQ(t.map(0x2000, 0x82000, SZ_4K, rw | prot::mmio), 0);
+	KCPP_ASSERT_EQ(t.map(0x3000, 0x83000, SZ_4K, rw), 0);
+	const u64 vttbr = t.cfg.arm_lpae_s2_cfg.vttbr;
+	// Page, MemAttr, S2AP read/write, inner shareable, AF.
+	KCPP_EXPECT_EQ(descriptor_4k(vttbr, 0x1000, 3), 0x81000ull | 3 | (0x6 << 2) | (3 << 6) | (3 << 8) | (1 << 10));
+	KCPP_EXPECT_EQ((descriptor_4k(vttbr, 0x2000, 3) >> 2) & 0xf, 0x1ull);
+	KCPP_EXPECT_EQ((descriptor_4k(vttbr, 0x3000, 3) >> 2) & 0xf, 0x5ull);
+	KCPP_EXPECT_EQ(t.phys(0x1234), 0x81234ull);
+
+	for (armature_pgtable_fmt fmt : {ARMATURE_PGTABLE_ARM_64_LPAE_S1, ARMATURE_PGTABLE_ARM_32_LPAE_S2,
+					 ARMATURE_PGTABLE_ARM_MALI_LPAE}) {
+		Pgtable refused(fmt, make_cfg(SZ_4K, 40, 40, quirk::s2fwb));
+		KCPP_EXPECT_EQ(refused.error, -EINVAL);
+	}
+}

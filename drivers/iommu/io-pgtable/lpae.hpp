@@ -43,6 +43,11 @@ struct Desc : kcpp::BitLayout<Desc, Pte> {
 	KCPP_VALUE(memattr, dev, 0x1);
 	KCPP_VALUE(memattr, nc, 0x5);
 	KCPP_VALUE(memattr, oiwb, 0xf);
+	// With FEAT_S2FWB, MemAttr[2] set reads [1:0] as a forced Normal type:
+	// 0b10 write-back whatever stage 1 says. dev and nc read the same
+	// either way (D8.6.6, "Stage 2 memory type and Cacheability attributes
+	// when FEAT_S2FWB is enabled").
+	KCPP_VALUE(memattr, fwb_wb, 0x6);
 	KCPP_ALT_FIELD(7, 6, s2ap, ap);		// stage 2
 	KCPP_SUBFIELD(6, 6, hap_read, s2ap);
 	KCPP_SUBFIELD(7, 7, hap_write, s2ap);
@@ -140,7 +145,7 @@ constexpr Pte prot_to_attrs(armature_pgtable_fmt fmt, unsigned long quirks, int 
 		if (iommu_prot & prot::mmio)
 			pte.set_memattr(Desc::memattr_dev);
 		else if (iommu_prot & prot::cache)
-			pte.set_memattr(Desc::memattr_oiwb);
+			pte.set_memattr(quirks & quirk::s2fwb ? Desc::memattr_fwb_wb : Desc::memattr_oiwb);
 		else
 			pte.set_memattr(Desc::memattr_nc);
 	} else if (iommu_prot & prot::mmio) {
@@ -725,8 +730,12 @@ template <typename Env>
 [[gnu::always_inline]] inline int check_config(armature_pgtable_fmt fmt,
 					      armature_pgtable_cfg &cfg)
 {
+	// S2FWB only for 64-bit stage 2: FEAT_S2FWB is AArch64's. (Upstream's
+	// 32-bit stage 2 takes it too, through the 64-bit checks it calls.)
 	const unsigned long allowed =
-		is_stage1(fmt) ? quirk::arm_ns | quirk::ttbr1 | quirk::outer_wbwa | quirk::dirty_tracking : 0;
+		is_stage1(fmt) ? quirk::arm_ns | quirk::ttbr1 | quirk::outer_wbwa | quirk::dirty_tracking
+		: fmt == ARMATURE_PGTABLE_ARM_64_LPAE_S2 ? quirk::s2fwb
+		: 0;
 	if (cfg.quirks & ~allowed) {
 		Env::report(cfg, "quirks %#lx not supported by this format\n", cfg.quirks & ~allowed);
 		return -EINVAL;

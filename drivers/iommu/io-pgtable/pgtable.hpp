@@ -57,6 +57,7 @@ inline constexpr unsigned long mtk_ttbr_ext = ARMATURE_PGTABLE_QUIRK_ARM_MTK_TTB
 inline constexpr unsigned long ttbr1 = ARMATURE_PGTABLE_QUIRK_ARM_TTBR1;
 inline constexpr unsigned long outer_wbwa = ARMATURE_PGTABLE_QUIRK_ARM_OUTER_WBWA;
 inline constexpr unsigned long arm_hd = ARMATURE_PGTABLE_QUIRK_ARM_HD;
+inline constexpr unsigned long s2fwb = ARMATURE_PGTABLE_QUIRK_ARM_S2FWB;
 // ARM_HD where the kernel can read what it marks (read_and_clear_dirty, 6.7
 // and later); elsewhere nothing: a table asking for it is refused.
 #ifdef KCPP_HAVE_IOMMU_DIRTY_TRACKING
