@@ -36,7 +36,7 @@ enum armature_pgtable_fmt {
 	ARMATURE_PGTABLE_NUM_FMTS,
 };
 
-/* Quirks: the same bits as IO_PGTABLE_QUIRK_* (S2FWB is newer than 6.12). */
+/* Quirks: the same bits as IO_PGTABLE_QUIRK_* (S2FWB and NO_WARN are newer than 6.12). */
 #define ARMATURE_PGTABLE_QUIRK_ARM_NS			(1UL << 0)
 #define ARMATURE_PGTABLE_QUIRK_NO_PERMS			(1UL << 1)
 #define ARMATURE_PGTABLE_QUIRK_ARM_MTK_EXT		(1UL << 3)
@@ -46,6 +46,8 @@ enum armature_pgtable_fmt {
 #define ARMATURE_PGTABLE_QUIRK_ARM_HD			(1UL << 7)
 /* 64-bit stage 2 for an SMMU with FEAT_S2FWB: stage 2 forces the memory type. */
 #define ARMATURE_PGTABLE_QUIRK_ARM_S2FWB		(1UL << 8)
+/* LPAE: a map over a mapping or an unmap inside a block is refused silently. */
+#define ARMATURE_PGTABLE_QUIRK_NO_WARN			(1UL << 9)
 
 /* The callbacks of struct iommu_flush_ops, with the same signatures. */
 struct armature_pgtable_flush_ops {

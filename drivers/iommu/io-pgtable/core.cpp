@@ -20,6 +20,7 @@ constinit kcpp::Static<kcpp::RateLimit> report_limit;
 // v7s level-2 tables: 1 KiB, aligned, below 4 GiB as the format needs.
 constinit kmem_cache *tables_1k;
 constinit long tables_in_use;
+constinit long reports_made;
 
 void *count_table(void *table)
 {
@@ -108,6 +109,7 @@ void armature_pgtable_free_ops(armature_pgtable_ops *ops)
 
 void armature_pgtable_report(device *dev, const char *fmt, ...)
 {
+	__atomic_fetch_add(&reports_made, 1, __ATOMIC_RELAXED);
 	if (!report_limit->allow())
 		return;
 	__builtin_va_list args;
@@ -117,6 +119,11 @@ void armature_pgtable_report(device *dev, const char *fmt, ...)
 	else
 		kcpp_vlog(KCPP_LOG_ERR, "armature io-pgtable: ", fmt, args);
 	__builtin_va_end(args);
+}
+
+long armature_pgtable_reports()
+{
+	return __atomic_load_n(&reports_made, __ATOMIC_RELAXED);
 }
 
 long armature_pgtable_tables_in_use()

@@ -15,6 +15,7 @@ EXPORT_SYMBOL_NS_GPL(armature_pgtable_fmt_name, ARMATURE_IO_PGTABLE);
 EXPORT_SYMBOL_NS_GPL(armature_pgtable_register_format, ARMATURE_IO_PGTABLE);
 EXPORT_SYMBOL_NS_GPL(armature_pgtable_unregister_format, ARMATURE_IO_PGTABLE);
 EXPORT_SYMBOL_NS_GPL(armature_pgtable_tables_in_use, ARMATURE_IO_PGTABLE);
+EXPORT_SYMBOL_NS_GPL(armature_pgtable_reports, ARMATURE_IO_PGTABLE);
 EXPORT_SYMBOL_NS_GPL(armature_pgtable_pages_alloc, ARMATURE_IO_PGTABLE);
 EXPORT_SYMBOL_NS_GPL(armature_pgtable_pages_free, ARMATURE_IO_PGTABLE);
 EXPORT_SYMBOL_NS_GPL(armature_pgtable_1k_alloc, ARMATURE_IO_PGTABLE);

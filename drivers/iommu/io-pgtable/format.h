@@ -58,6 +58,8 @@ bool armature_pgtable_dma_map(struct device *dev, void *table, unsigned long byt
 void armature_pgtable_dma_unmap(struct device *dev, void *table, unsigned long bytes);
 /* Tables allocated and not yet freed, by every format (for tests). */
 long armature_pgtable_tables_in_use(void);
+/* Reports made, logged or rate-limited away (for tests). */
+long armature_pgtable_reports(void);
 /* A rate-limited error about a caller's input, on dev if there is one. */
 __attribute__((format(printf, 2, 3)))
 void armature_pgtable_report(struct device *dev, const char *fmt, ...);

@@ -462,7 +462,7 @@ class Walker {
 			Pte stop = 0;
 			Pte *table = walk<Start, L>(t, t.pgd, iova, stop);
 			if (!table) {
-				if (stop)
+				if (stop && !(t.iop.cfg.quirks & quirk::no_warn))
 					Env::report(t.iop.cfg,
 						    "unmap of %#llx bytes at %#llx inside a larger block: not supported, nothing unmapped\n",
 						    static_cast<unsigned long long>(size),
@@ -732,9 +732,12 @@ template <typename Env>
 {
 	// S2FWB only for 64-bit stage 2: FEAT_S2FWB is AArch64's. (Upstream's
 	// 32-bit stage 2 takes it too, through the 64-bit checks it calls.)
+	// NO_WARN for both stages; Mali takes no quirk, as upstream.
 	const unsigned long allowed =
-		is_stage1(fmt) ? quirk::arm_ns | quirk::ttbr1 | quirk::outer_wbwa | quirk::dirty_tracking
-		: fmt == ARMATURE_PGTABLE_ARM_64_LPAE_S2 ? quirk::s2fwb
+		is_stage1(fmt) ? quirk::arm_ns | quirk::ttbr1 | quirk::outer_wbwa | quirk::dirty_tracking |
+				 quirk::no_warn
+		: fmt == ARMATURE_PGTABLE_ARM_64_LPAE_S2 ? quirk::s2fwb | quirk::no_warn
+		: fmt == ARMATURE_PGTABLE_ARM_32_LPAE_S2 ? quirk::no_warn
 		: 0;
 	if (cfg.quirks & ~allowed) {
 		Env::report(cfg, "quirks %#lx not supported by this format\n", cfg.quirks & ~allowed);

@@ -58,6 +58,7 @@ inline constexpr unsigned long ttbr1 = ARMATURE_PGTABLE_QUIRK_ARM_TTBR1;
 inline constexpr unsigned long outer_wbwa = ARMATURE_PGTABLE_QUIRK_ARM_OUTER_WBWA;
 inline constexpr unsigned long arm_hd = ARMATURE_PGTABLE_QUIRK_ARM_HD;
 inline constexpr unsigned long s2fwb = ARMATURE_PGTABLE_QUIRK_ARM_S2FWB;
+inline constexpr unsigned long no_warn = ARMATURE_PGTABLE_QUIRK_NO_WARN;
 // ARM_HD where the kernel can read what it marks (read_and_clear_dirty, 6.7
 // and later); elsewhere nothing: a table asking for it is refused.
 #ifdef KCPP_HAVE_IOMMU_DIRTY_TRACKING
@@ -238,16 +239,18 @@ bool check_unmap_args(const armature_pgtable_cfg &cfg, u64 iova, u64 pgsize, u64
 	return false;
 }
 
-// The end of every map_pages: the caller's error reported, and all
-// descriptors written before a walk can start for the new iova.
+// The end of every map_pages: the caller's error reported (a map over a
+// mapping not with NO_WARN), and all descriptors written before a walk can
+// start for the new iova.
 template <typename Env>
 int finish_map(const armature_pgtable_cfg &cfg, int ret, u64 iova, u64 paddr, u64 pgsize,
 	       u64 pgcount, int iommu_prot)
 {
-	if (ret == -EEXIST)
-		Env::report(cfg, "map at %#llx: already mapped, unmap it first\n",
-			    static_cast<unsigned long long>(iova));
-	else if (ret && ret != -ENOMEM)
+	if (ret == -EEXIST) {
+		if (!(cfg.quirks & quirk::no_warn))
+			Env::report(cfg, "map at %#llx: already mapped, unmap it first\n",
+				    static_cast<unsigned long long>(iova));
+	} else if (ret && ret != -ENOMEM)
 		Env::report(cfg, "map of %llu x %#llx at %#llx -> %#llx, prot %#x: invalid (%d)\n",
 			    static_cast<unsigned long long>(pgcount), static_cast<unsigned long long>(pgsize),
 			    static_cast<unsigned long long>(iova), static_cast<unsigned long long>(paddr),

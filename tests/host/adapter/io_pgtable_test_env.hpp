@@ -222,6 +222,8 @@ inline void free_ops(armature_pgtable_ops *ops)
 
 // Table memory in use: a test that frees everything it allocates ends at 0.
 inline long tables_in_use() { return Arena::get().tables(); }
+// Reports made by the formats (the kernel's core counts them alike).
+inline long reports() { return counters().reports; }
 
 inline constexpr unsigned gfp_kernel = Env::gfp_kernel;
 inline device *dma_device() { return nullptr; }

@@ -26,6 +26,7 @@ inline int alloc_ops(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *
 
 inline void free_ops(armature_pgtable_ops *ops) { armature_pgtable_free_ops(ops); }
 inline long tables_in_use() { return armature_pgtable_tables_in_use(); }
+inline long reports() { return armature_pgtable_reports(); }
 inline void *phys_to_virt(u64 pa) { return iopt_test_phys_to_virt(pa); }
 inline device *dma_device() { return iopt_test_dma_device(); }
 
