@@ -115,9 +115,21 @@ struct armature_pgtable_cfg {
 };
 
 /*
+ * What pgtable_walk of an LPAE table fills, as upstream's (after 6.12)
+ * struct arm_lpae_io_pgtable_walk_data: ptes[level] is the descriptor the
+ * walk read at that level, from the table's start level down to the leaf, or
+ * to the first entry that is neither a leaf nor a table. Entries of other
+ * levels are left as they were.
+ */
+struct armature_pgtable_lpae_walk_data {
+	unsigned long long ptes[4];
+};
+
+/*
  * Page-table operations, as struct io_pgtable_ops of the kernel built against
  * (prot: IOMMU_READ, ...): before 6.2 with the single-page map and unmap too,
- * before 6.7 without read_and_clear_dirty.
+ * before 6.7 without read_and_clear_dirty. pgtable_walk (upstream's after
+ * 6.12) comes last, so that the kernel's struct stays a prefix of ours.
  */
 struct armature_pgtable_ops {
 #ifdef KCPP_HAVE_IO_PGTABLE_SINGLE_MAP
@@ -146,6 +158,12 @@ struct armature_pgtable_ops {
 				    unsigned long flags,
 				    struct iommu_dirty_bitmap *dirty);
 #endif
+	/*
+	 * Optional (NULL for v7s). LPAE: fills a struct
+	 * armature_pgtable_lpae_walk_data for iova; 0 if the walk ends at a
+	 * leaf, -EINVAL if at an entry that maps nothing.
+	 */
+	int (*pgtable_walk)(struct armature_pgtable_ops *ops, unsigned long iova, void *wd);
 };
 
 /*

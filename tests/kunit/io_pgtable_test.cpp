@@ -539,3 +539,73 @@ KCPP_TEST(iopt_lpae, no_warn)
 	Pgtable v7s(ARMATURE_PGTABLE_ARM_V7S, make_cfg(SZ_4K | SZ_64K | SZ_1M | SZ_16M, 32, 32, quirk::no_warn));
 	KCPP_EXPECT_EQ(v7s.error, -EINVAL);
 }
+
+namespace {
+
+// ptes[] where pgtable_walk has not written.
+constexpr unsigned long long unwritten = 0x5a5a5a5a5a5a5a5aull;
+
+// The walk to iova through t by hand: each level's descriptor, read from
+// the table the level above points to (pgd at start), into ptes[level].
+void walk_by_hand(const Pgtable &t, u64 pgd_pa, unsigned start, u64 iova, unsigned leaf, u64 *ptes)
+{
+	const unsigned pg_shift = std::countr_zero(static_cast<u64>(t.cfg.pgsize_bitmap));
+	const unsigned bits = pg_shift - 3;
+	u64 table = pgd_pa;
+	for (unsigned l = start; l <= leaf; l++) {
+		const unsigned shift = (4 - l) * bits + 3;
+		const u64 mask = l == start ? (u64(1) << (t.cfg.ias - shift)) - 1 : (u64(1) << bits) - 1;
+		ptes[l] = static_cast<const u64 *>(iopt_test::phys_to_virt(table))[(iova >> shift) & mask];
+		table = pg_shift == 16 ? lpae::pte_to_oa<16>(ptes[l]) : lpae::pte_to_oa<12>(ptes[l]);
+	}
+}
+
+} // namespace
+
+// pgtable_walk: each level's descriptor down to the leaf, and nothing
+// written below it; for an unmapped iova -EINVAL (upstream's), with the
+// empty entry it stopped at recorded.
+KCPP_TEST(iopt_lpae, pgtable_walk)
+{
+	struct Case {
+		u64 pgsizes, page, block;
+		unsigned start;
+	};
+	// ias 48: 4K and 16K start at level 0, 64K at level 1.
+	const Case cases[] = {{SZ_4K | SZ_2M | SZ_1G, SZ_4K, SZ_2M, 0},
+			      {SZ_16K | SZ_32M, SZ_16K, SZ_32M, 0},
+			      {SZ_64K | SZ_512M, SZ_64K, SZ_512M, 1}};
+	for (const Case &c : cases) {
+		Pgtable t(ARMATURE_PGTABLE_ARM_64_LPAE_S1, make_cfg(c.pgsizes, 48, 48));
+		KCPP_ASSERT_EQ(t.error, 0);
+		KCPP_ASSERT_TRUE(t.ops->pgtable_walk != nullptr);
+		const u64 ttbr = t.cfg.arm_lpae_s1_cfg.ttbr;
+		const u64 page_iova = 5 * c.block + 3 * c.page, block_iova = 9 * c.block;
+		KCPP_ASSERT_EQ(t.map(page_iova, 0x80000000 + c.page, c.page, rw), 0);
+		KCPP_ASSERT_EQ(t.map(block_iova, 4 * c.block, c.block, rw), 0);
+
+		const struct {
+			u64 iova;
+			unsigned leaf;
+			int ret;
+		} walks[] = {{page_iova + 7, 3, 0}, {block_iova + c.page, 2, 0}, {page_iova + c.page, 3, -EINVAL},
+			     {u64(1) << 47, c.start, -EINVAL}};
+		for (const auto &w : walks) {
+			armature_pgtable_lpae_walk_data wd;
+			u64 expected[4];
+			for (unsigned l = 0; l < 4; l++)
+				wd.ptes[l] = expected[l] = unwritten;
+			walk_by_hand(t, ttbr, c.start, w.iova, w.leaf, expected);
+			KCPP_EXPECT_EQ(t.ops->pgtable_walk(t.ops, w.iova, &wd), w.ret);
+			for (unsigned l = 0; l < 4; l++)
+				KCPP_EXPECT_EQ(u64(wd.ptes[l]), expected[l]);
+			const u64 type = wd.ptes[w.leaf] & lpae::Desc::type_mask;
+			const u64 leaf_type = w.leaf == 3 ? u64(lpae::Desc::type_page) : u64(lpae::Desc::type_block);
+			KCPP_EXPECT_EQ(type, w.ret ? u64(0) : leaf_type);
+		}
+	}
+	// v7s has no walk.
+	Pgtable v7s(ARMATURE_PGTABLE_ARM_V7S, make_cfg(SZ_4K | SZ_64K | SZ_1M | SZ_16M, 32, 32));
+	KCPP_ASSERT_EQ(v7s.error, 0);
+	KCPP_EXPECT_TRUE(v7s.ops->pgtable_walk == nullptr);
+}

@@ -589,6 +589,29 @@ public:
 		return 0;
 	}
 
+	// The descriptors on the way to iova, each at ptes[its level].
+	template <unsigned L>
+	static int record_walk(const Table &t, const Pte *table, u64 iova, unsigned long long *ptes)
+	{
+		Pte pte = pte_load(table + index<L>(t, iova));
+		ptes[L] = pte;
+		if (is_leaf<L>(t, pte))
+			return 0;
+		if constexpr (L < last) {
+			if (is_table<L>(pte))
+				return record_walk<L + 1>(t, deref(t, pte), iova, ptes);
+		}
+		return -EINVAL;
+	}
+
+	static int pgtable_walk(armature_pgtable_ops *ops, unsigned long iova, void *wd)
+	{
+		const Table &t = table_of<Table>(ops);
+		auto *data = static_cast<armature_pgtable_lpae_walk_data *>(wd);
+		static_assert(sizeof(data->ptes) / sizeof(data->ptes[0]) == max_levels);
+		return record_walk<Start>(t, t.pgd, iova, data->ptes);
+	}
+
 	static int read_and_clear_dirty(armature_pgtable_ops *ops, unsigned long iova,
 					unsigned long size, unsigned long flags,
 					iommu_dirty_bitmap *dirty)

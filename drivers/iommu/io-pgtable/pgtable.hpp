@@ -78,7 +78,7 @@ inline constexpr u64 SZ_32M = 1ULL << 25, SZ_512M = 1ULL << 29, SZ_1G = 1ULL << 
 // A format's ops table W::ops_table() in the layout of the kernel's struct
 // io_pgtable_ops: the single-page map and unmap of kernels before 6.2 are
 // W's map_pages and unmap_pages of one page; W::read_and_clear_dirty where
-// W has one and the kernel can call it.
+// W has one and the kernel can call it; W::pgtable_walk where W has one.
 template <typename W>
 constexpr armature_pgtable_ops ops_of()
 {
@@ -99,6 +99,8 @@ constexpr armature_pgtable_ops ops_of()
 	if constexpr (requires { W::read_and_clear_dirty; })
 		ops.read_and_clear_dirty = W::read_and_clear_dirty;
 #endif
+	if constexpr (requires { W::pgtable_walk; })
+		ops.pgtable_walk = W::pgtable_walk;
 	return ops;
 }
 
