@@ -61,8 +61,9 @@ struct armature_pgtable_flush_ops {
 
 /*
  * The fields of struct io_pgtable_cfg. Input: quirks, pgsize_bitmap, ias,
- * oas, coherent_walk, tlb, iommu_dev. Output: the narrowed pgsize_bitmap,
- * ias and oas, and the register values of the format in the union.
+ * oas, coherent_walk, tlb, iommu_dev, alloc and free. Output: the narrowed
+ * pgsize_bitmap, ias and oas, and the register values of the format in the
+ * union.
  */
 struct armature_pgtable_cfg {
 	unsigned long quirks;
@@ -72,6 +73,19 @@ struct armature_pgtable_cfg {
 	bool coherent_walk;
 	const struct armature_pgtable_flush_ops *tlb;
 	struct device *iommu_dev;
+
+	/*
+	 * A custom table allocator, as upstream's (6.10 and later): both or
+	 * neither, and only for formats that take one (LPAE; -EINVAL
+	 * otherwise). alloc(cookie, size, gfp) returns size bytes, zeroed, in
+	 * the linear map and aligned to size (64 at least), or NULL; gfp is the
+	 * one the format allocates with (GFP_ATOMIC or the caller's on map).
+	 * free gets the same cookie, pointer and size. A non-coherent walker's
+	 * tables are still DMA-mapped, and their DMA address must be their
+	 * physical one. The cookie is alloc_ops'.
+	 */
+	void *(*alloc)(void *cookie, unsigned long size, unsigned int gfp);
+	void (*free)(void *cookie, void *pages, unsigned long size);
 
 	union {
 		struct {

@@ -609,3 +609,123 @@ KCPP_TEST(iopt_lpae, pgtable_walk)
 	KCPP_ASSERT_EQ(v7s.error, 0);
 	KCPP_EXPECT_TRUE(v7s.ops->pgtable_walk == nullptr);
 }
+
+namespace {
+
+// A table allocator of the test's own: counts what it is asked for, and
+// remembers each table so that a free of what it did not hand out (or of
+// another size) shows. misalign hands out tables 64 bytes off.
+struct CountingAllocator {
+	static constexpr int capacity = 16;
+	struct Table {
+		void *mem, *table;
+		unsigned long size;
+	} live[capacity] = {};
+	int allocs = 0, frees = 0, bad_frees = 0;
+	unsigned long last_size = 0;
+	unsigned last_gfp = 0;
+	bool misalign = false;
+
+	static void *alloc(void *cookie, unsigned long size, unsigned int gfp)
+	{
+		auto *a = static_cast<CountingAllocator *>(cookie);
+		for (Table &t : a->live) {
+			if (t.mem)
+				continue;
+			t.mem = iopt_test::test_table_alloc(a->misalign ? 2 * size : size);
+			if (!t.mem)
+				return nullptr;
+			t.table = static_cast<char *>(t.mem) + (a->misalign ? 64 : 0);
+			t.size = size;
+			a->allocs++;
+			a->last_size = size;
+			a->last_gfp = gfp;
+			return t.table;
+		}
+		return nullptr;
+	}
+	static void free(void *cookie, void *pages, unsigned long size)
+	{
+		auto *a = static_cast<CountingAllocator *>(cookie);
+		a->frees++;
+		for (Table &t : a->live)
+			if (t.mem && t.table == pages && t.size == size) {
+				iopt_test::test_table_free(t.mem, a->misalign ? 2 * size : size);
+				t.mem = nullptr;
+				return;
+			}
+		a->bad_frees++;
+	}
+};
+
+} // namespace
+
+// cfg->alloc/free: every LPAE table comes from them with the cookie, the
+// pgd at its own size (upstream asks that), each walk table at the granule
+// with the map's gfp; all go back to free, non-coherent walkers included.
+KCPP_TEST(iopt_lpae, custom_allocator)
+{
+	struct Case {
+		armature_pgtable_fmt fmt;
+		u64 pgsizes;
+		unsigned ias, oas;
+		bool coherent;
+		unsigned long pgd_bytes;
+		int tables;	// for one 4K page at iova 0, pgd included
+	};
+	const Case cases[] = {
+		{ARMATURE_PGTABLE_ARM_64_LPAE_S1, SZ_4K | SZ_2M, 48, 48, true, 4096, 4},
+		{ARMATURE_PGTABLE_ARM_64_LPAE_S1, SZ_4K | SZ_2M, 48, 48, false, 4096, 4},
+		{ARMATURE_PGTABLE_ARM_32_LPAE_S1, SZ_4K | SZ_2M, 32, 40, true, 32, 3},
+		{ARMATURE_PGTABLE_ARM_64_LPAE_S2, SZ_4K | SZ_2M, 40, 40, true, 8192, 3},	// 2 concatenated
+		{ARMATURE_PGTABLE_ARM_MALI_LPAE, SZ_4K | SZ_2M, 48, 40, true, 4096, 4},
+	};
+	for (const Case &c : cases) {
+		CountingAllocator a;
+		armature_pgtable_cfg cfg = make_cfg(c.pgsizes, c.ias, c.oas, 0, c.coherent);
+		cfg.tlb = nullptr;	// the cookie is the allocator's
+		cfg.alloc = CountingAllocator::alloc;
+		cfg.free = CountingAllocator::free;
+		armature_pgtable_ops *ops = nullptr;
+		KCPP_ASSERT_EQ(iopt_test::alloc_ops(c.fmt, &cfg, &a, &ops), 0);
+		KCPP_EXPECT_EQ(a.allocs, 1);
+		KCPP_EXPECT_EQ(a.last_size, c.pgd_bytes);
+		unsigned long mapped = 0;
+		KCPP_EXPECT_EQ(ops->map_pages(ops, 0, 0x80000000, SZ_4K, 1, rw, iopt_test::gfp_kernel, &mapped), 0);
+		KCPP_EXPECT_EQ(ops->iova_to_phys(ops, 0x123), 0x80000123ull);
+		KCPP_EXPECT_EQ(a.allocs, c.tables);
+		KCPP_EXPECT_EQ(a.last_size, SZ_4K);
+		KCPP_EXPECT_EQ(a.last_gfp, iopt_test::gfp_kernel);
+		free_ops(ops);
+		KCPP_EXPECT_EQ(a.frees, c.tables);
+		KCPP_EXPECT_EQ(a.bad_frees, 0);
+	}
+
+	// Memory that is not aligned to its size is given back: no table.
+	CountingAllocator misaligned;
+	misaligned.misalign = true;
+	armature_pgtable_cfg cfg = make_cfg(SZ_4K, 48, 48);
+	cfg.tlb = nullptr;
+	cfg.alloc = CountingAllocator::alloc;
+	cfg.free = CountingAllocator::free;
+	armature_pgtable_ops *ops = nullptr;
+	const long reports = iopt_test::reports();
+	KCPP_EXPECT_EQ(iopt_test::alloc_ops(ARMATURE_PGTABLE_ARM_64_LPAE_S1, &cfg, &misaligned, &ops), -ENOMEM);
+	KCPP_EXPECT_EQ(misaligned.allocs, 1);
+	KCPP_EXPECT_EQ(misaligned.frees, 1);
+	KCPP_EXPECT_EQ(misaligned.bad_frees, 0);
+
+	// Both hooks or neither, and only formats that take them (not v7s).
+	CountingAllocator unused;
+	cfg.free = nullptr;
+	KCPP_EXPECT_EQ(iopt_test::alloc_ops(ARMATURE_PGTABLE_ARM_64_LPAE_S1, &cfg, &unused, &ops), -EINVAL);
+	cfg.alloc = nullptr;
+	cfg.free = CountingAllocator::free;
+	KCPP_EXPECT_EQ(iopt_test::alloc_ops(ARMATURE_PGTABLE_ARM_64_LPAE_S1, &cfg, &unused, &ops), -EINVAL);
+	armature_pgtable_cfg v7s = make_cfg(SZ_4K | SZ_64K | SZ_1M | SZ_16M, 32, 32);
+	v7s.alloc = CountingAllocator::alloc;
+	v7s.free = CountingAllocator::free;
+	KCPP_EXPECT_EQ(iopt_test::alloc_ops(ARMATURE_PGTABLE_ARM_V7S, &v7s, &unused, &ops), -EINVAL);
+	KCPP_EXPECT_EQ(unused.allocs, 0);
+	KCPP_EXPECT_EQ(iopt_test::reports(), reports + 4);
+}

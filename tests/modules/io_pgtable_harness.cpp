@@ -7,6 +7,7 @@
 #include <kcpp/alloc.hpp>
 #include <kcpp/layout.hpp>
 #include <kcpp/lock.hpp>
+#include <kcpp/memory.h>
 #include <kcpp/result.hpp>
 #include <kcpp/static.hpp>
 #include <lpae.hpp>
@@ -324,6 +325,56 @@ constexpr Config compare_configs[] = {
 	{"v7s mtk 35-bit", ARMATURE_PGTABLE_ARM_V7S, v7s_sizes, 32, 35, quirk::mtk_ext | quirk::no_perms},
 };
 
+// Configurations compared with a custom table allocator on both sides: a
+// pgd of a page, of 32 bytes (asked for at that size), of two pages.
+constexpr Config alloc_configs[] = {
+	{"s1 4k 48/48 custom allocator", ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, 0},
+	{"32-bit s1 custom allocator", ARMATURE_PGTABLE_ARM_32_LPAE_S1, lpae_4k, 32, 40, 0},
+	{"s2 4k 40/40 custom allocator", ARMATURE_PGTABLE_ARM_64_LPAE_S2, lpae_4k, 40, 40, 0},
+};
+
+// cfg->alloc/free for one side: pages (naturally aligned, zeroed), counted.
+struct TableAllocator {
+	long allocs = 0, frees = 0;
+	u64 bytes = 0;	// asked for, in all
+
+	static unsigned order(unsigned long size) { return std::bit_width((size - 1) / KCPP_PAGE_SIZE); }
+	static void *alloc(void *cookie, unsigned long size, unsigned int gfp)
+	{
+		auto *a = static_cast<TableAllocator *>(cookie);
+		void *pages = kcpp_alloc_pages(KCPP_NUMA_NO_NODE, gfp | KCPP_GFP_ZERO, order(size));
+		if (pages) {
+			a->allocs++;
+			a->bytes += size;
+		}
+		return pages;
+	}
+	static void free(void *cookie, void *pages, unsigned long size)
+	{
+		static_cast<TableAllocator *>(cookie)->frees++;
+		kcpp_free_pages(pages, order(size));
+	}
+	void install(armature_pgtable_cfg &cfg)
+	{
+		cfg.alloc = alloc;
+		cfg.free = free;
+	}
+	bool same(const TableAllocator &o) const
+	{
+		return allocs == o.allocs && frees == o.frees && bytes == o.bytes;
+	}
+};
+
+// Both sides' allocators: the same calls where upstream has cfg->alloc.
+bool same_allocations(const Config &c, const TableAllocator &ours, const TableAllocator &theirs)
+{
+	if (!iopt_upstream_has_custom_alloc() || ours.same(theirs))
+		return true;
+	iopt_harness_log("compare %s: allocator calls ours %ld allocs %ld frees %lu bytes, upstream %ld %ld %lu\n",
+			 c.name, ours.allocs, ours.frees, ours.bytes, theirs.allocs, theirs.frees, theirs.bytes);
+	return false;
+}
+
 int random_prot(Random &rng)
 {
 	int p = static_cast<int>(rng.below(64));
@@ -343,14 +394,44 @@ u64 random_iova(Random &rng, const armature_pgtable_cfg &cfg, u64 pgsize)
 	return iova;
 }
 
-int compare_one(const Config &c, Random &rng, unsigned ops_count)
+// After both tables went: every table the allocators gave was given back,
+// the same calls on both sides (where upstream has cfg->alloc: else its
+// tables are its own, and only the descriptors were compared).
+int check_freed(const Config &c, const TableAllocator *allocators)
+{
+	const TableAllocator &ours = allocators[0], &theirs = allocators[1];
+	const bool upstream = iopt_upstream_has_custom_alloc();
+	if (!ours.allocs || ours.allocs != ours.frees ||
+	    (upstream && (theirs.allocs != theirs.frees || !same_allocations(c, ours, theirs)))) {
+		iopt_harness_log("compare %s: allocator calls ours %ld allocs %ld frees, upstream %ld %ld\n",
+				 c.name, ours.allocs, ours.frees, theirs.allocs, theirs.frees);
+		return -EFAULT;
+	}
+	if (upstream)
+		iopt_harness_log("compare %s: %ld tables (%lu bytes) from the custom allocator and back, as upstream's\n",
+				 c.name, ours.allocs, ours.bytes);
+	else
+		iopt_harness_log("compare %s: %ld tables from the custom allocator and back; upstream's from its own (this kernel's io_pgtable_cfg has no alloc)\n",
+				 c.name, ours.allocs);
+	return 0;
+}
+
+// allocators: null, or a custom table allocator for each side.
+int compare_one(const Config &c, Random &rng, unsigned ops_count, TableAllocator *allocators = nullptr)
 {
 	Side ours{nullptr, make_cfg(c)}, theirs{nullptr, make_cfg(c)};
-	auto table = kcpp::from_err_ptr(armature_pgtable_alloc_ops(c.fmt, &ours.cfg, nullptr));
+	void *ours_cookie = nullptr, *theirs_cookie = nullptr;
+	if (allocators) {
+		allocators[0].install(ours.cfg);
+		allocators[1].install(theirs.cfg);
+		ours_cookie = &allocators[0];
+		theirs_cookie = &allocators[1];
+	}
+	auto table = kcpp::from_err_ptr(armature_pgtable_alloc_ops(c.fmt, &ours.cfg, ours_cookie));
 	if (!table) {
 		// A configuration this kernel cannot have (ARM_HD without dirty
 		// tracking, on 6.1) must be refused by both.
-		theirs.ops = iopt_upstream_alloc(c.fmt, &theirs.cfg, nullptr);
+		theirs.ops = iopt_upstream_alloc(c.fmt, &theirs.cfg, theirs_cookie);
 		if (!theirs.ops) {
 			iopt_harness_log("compare %s: refused by ours (%d) and the built-in io-pgtable alike\n",
 					 c.name, table.code());
@@ -361,7 +442,7 @@ int compare_one(const Config &c, Random &rng, unsigned ops_count)
 		return -EINVAL;
 	}
 	ours.ops = table.value();
-	theirs.ops = iopt_upstream_alloc(c.fmt, &theirs.cfg, nullptr);
+	theirs.ops = iopt_upstream_alloc(c.fmt, &theirs.cfg, theirs_cookie);
 	if (!theirs.ops) {
 		iopt_harness_log("compare %s: the built-in io-pgtable refused the configuration\n", c.name);
 		armature_pgtable_free_ops(ours.ops);
@@ -445,7 +526,8 @@ int compare_one(const Config &c, Random &rng, unsigned ops_count)
 			}
 		}
 		if (!ret && (op % 25 == 24 || op + 1 == ops_count) &&
-		    !same_tables(c.fmt, ours, theirs))
+		    (!same_tables(c.fmt, ours, theirs) ||
+		     (allocators && !same_allocations(c, allocators[0], allocators[1]))))
 			ret = -EFAULT;
 		iopt_harness_cond_resched();
 	}
@@ -454,6 +536,8 @@ int compare_one(const Config &c, Random &rng, unsigned ops_count)
 				 ours.cfg.pgsize_bitmap, maps, unmaps);
 	armature_pgtable_free_ops(ours.ops);
 	iopt_upstream_free(theirs.ops);
+	if (allocators && !ret)
+		ret = check_freed(c, allocators);
 	return ret;
 }
 
@@ -650,6 +734,12 @@ int iopt_harness_compare(unsigned long long seed, unsigned int ops_per_config)
 		if (compare_one(c, rng, ops_per_config))
 			failed++;
 	}
+	if (iopt_upstream_has(ARMATURE_PGTABLE_ARM_64_LPAE_S1))
+		for (const Config &c : alloc_configs) {
+			TableAllocator allocators[2];
+			if (compare_one(c, rng, ops_per_config, allocators))
+				failed++;
+		}
 	return failed ? -EFAULT : 0;
 }
 

@@ -15,11 +15,15 @@
 extern "C" {
 #endif
 
-/* Upstream's alloc_io_pgtable_ops() for the same format and cfg (its outputs
- * copied back into cfg), or NULL; and free_io_pgtable_ops(). */
+/* Upstream's alloc_io_pgtable_ops() for the same format and cfg (alloc and
+ * free where it has them; its outputs copied back into cfg), or NULL; and
+ * free_io_pgtable_ops(). */
 struct armature_pgtable_ops *iopt_upstream_alloc(enum armature_pgtable_fmt fmt,
 						 struct armature_pgtable_cfg *cfg, void *cookie);
 void iopt_upstream_free(struct armature_pgtable_ops *ops);
+/* Whether upstream's cfg has alloc/free (6.10 and later): if not, upstream's
+ * tables come from its own allocator whatever cfg says. */
+bool iopt_upstream_has_custom_alloc(void);
 /* Whether the kernel has the format built in: Debian's 6.1 has no v7s. */
 bool iopt_upstream_has(enum armature_pgtable_fmt fmt);
 

@@ -26,6 +26,11 @@
 	BUILD_BUG_ON(offsetof(struct a, field) != offsetof(struct b, field))
 static_assert(sizeof(struct io_pgtable_ops) == offsetof(struct armature_pgtable_ops, pgtable_walk));
 
+bool iopt_upstream_has_custom_alloc(void)
+{
+	return IS_ENABLED(KCPP_HAVE_IO_PGTABLE_CUSTOM_ALLOC);
+}
+
 bool iopt_upstream_has(enum armature_pgtable_fmt fmt)
 {
 	if (fmt == ARMATURE_PGTABLE_ARM_V7S)
@@ -52,6 +57,10 @@ struct armature_pgtable_ops *iopt_upstream_alloc(enum armature_pgtable_fmt fmt,
 		.coherent_walk = cfg->coherent_walk,
 		.tlb = (const struct iommu_flush_ops *)cfg->tlb,
 		.iommu_dev = cfg->iommu_dev,
+#ifdef KCPP_HAVE_IO_PGTABLE_CUSTOM_ALLOC
+		.alloc = (void *(*)(void *, size_t, gfp_t))cfg->alloc,
+		.free = cfg->free,
+#endif
 	};
 	struct io_pgtable_ops *ops;
 

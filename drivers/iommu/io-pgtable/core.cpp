@@ -69,6 +69,10 @@ int core_alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie
 					name, alias.c_str(), format.code());
 		return -ENODEV;
 	}
+	if (const char *why = allocator_refusal(*cfg, *format.value())) {
+		armature_pgtable_report(cfg->iommu_dev, "format %s: %s\n", name, why);
+		return -EINVAL;
+	}
 	armature_pgtable *iop = nullptr;
 	int ret = format.value()->alloc(fmt, cfg, cookie, &iop);
 	if (ret)

@@ -34,7 +34,12 @@ struct armature_pgtable_init_fns {
 	int (*alloc)(enum armature_pgtable_fmt fmt, struct armature_pgtable_cfg *cfg,
 		     void *cookie, struct armature_pgtable **out);
 	void (*free)(struct armature_pgtable *iop);
+	/* ARMATURE_PGTABLE_CAP_*. */
+	unsigned int caps;
 };
+
+/* The format takes cfg->alloc and cfg->free (IO_PGTABLE_CAP_CUSTOM_ALLOCATOR). */
+#define ARMATURE_PGTABLE_CAP_CUSTOM_ALLOCATOR	(1U << 0)
 
 /* A registry entry; defined in C++ (format_registry.hpp). */
 struct armature_pgtable_format;
@@ -44,7 +49,8 @@ int armature_pgtable_register_format(struct armature_pgtable_format *format);
 void armature_pgtable_unregister_format(struct armature_pgtable_format *format);
 
 /*
- * Tables for the formats (core.cpp, on kcpp's memory adapter). Tables come
+ * Tables for the formats (core.cpp, on kcpp's memory adapter), unless cfg
+ * has an allocator of its own (the Env's alloc_table). Tables come
  * from the linear map, zeroed: whole pages on the node of dev, or 1
  * KiB-aligned blocks of up to 1 KiB (v7s level 2) from a ZONE_DMA32 cache.
  * A table for a non-coherent walker is DMA-mapped, and only if its DMA

@@ -20,26 +20,32 @@ struct KernelEnv {
 	static constexpr unsigned gfp_dma32 = KCPP_GFP_DMA32;
 	static constexpr u64 page_size = KCPP_PAGE_SIZE;
 
-	static void *alloc_table(const armature_pgtable_cfg &cfg, usize bytes, unsigned gfp)
+	static void *alloc_table(const armature_pgtable_cfg &cfg, usize bytes, unsigned gfp,
+				 void *cookie = nullptr)
 	{
-		const bool small = bytes <= small_table;
 		if (!cfg.coherent_walk && !cfg.iommu_dev) {
 			report(cfg, "a non-coherent walker needs iommu_dev for DMA\n");
 			return nullptr;
 		}
-		void *table = small ? armature_pgtable_1k_alloc(gfp)
-				    : armature_pgtable_pages_alloc(cfg.iommu_dev, order(bytes), gfp);
+		void *table;
+		if (cfg.alloc)
+			table = custom_table<KernelEnv>(cfg, cookie, bytes, gfp);
+		else if (bytes <= small_table)
+			table = armature_pgtable_1k_alloc(gfp);
+		else
+			table = armature_pgtable_pages_alloc(cfg.iommu_dev, order(bytes), gfp);
 		if (table && !cfg.coherent_walk && !armature_pgtable_dma_map(cfg.iommu_dev, table, bytes)) {
-			release(table, bytes);
+			release(cfg, cookie, table, bytes);
 			return nullptr;
 		}
 		return table;
 	}
-	static void free_table(const armature_pgtable_cfg &cfg, void *table, usize bytes)
+	static void free_table(const armature_pgtable_cfg &cfg, void *table, usize bytes,
+			       void *cookie = nullptr)
 	{
 		if (!cfg.coherent_walk)
 			armature_pgtable_dma_unmap(cfg.iommu_dev, table, bytes);
-		release(table, bytes);
+		release(cfg, cookie, table, bytes);
 	}
 	static void sync(const armature_pgtable_cfg &cfg, const void *ptes, usize bytes)
 	{
@@ -75,9 +81,11 @@ private:
 	// Up to 1 KiB (v7s level 2) from the core's cache, else pages.
 	static constexpr usize small_table = 1024;
 	static unsigned order(usize bytes) { return std::bit_width((bytes - 1) / page_size); }
-	static void release(void *table, usize bytes)
+	static void release(const armature_pgtable_cfg &cfg, void *cookie, void *table, usize bytes)
 	{
-		if (bytes <= small_table)
+		if (cfg.free)
+			cfg.free(cookie, table, bytes);
+		else if (bytes <= small_table)
 			armature_pgtable_1k_free(table);
 		else
 			armature_pgtable_pages_free(table, order(bytes));

@@ -197,11 +197,12 @@ struct Geometry {
 };
 
 // A pgd takes at least a page, as upstream's: TTBR, VTTBR and Mali's
-// TRANSTAB then hold a page-aligned address whatever the pgd's size.
+// TRANSTAB then hold a page-aligned address whatever the pgd's size. A
+// custom allocator is asked for the pgd's own size, as upstream asks it.
 template <typename Env>
-usize pgd_alloc_bytes(const Geometry &geo)
+usize pgd_alloc_bytes(const Geometry &geo, const armature_pgtable_cfg &cfg)
 {
-	return geo.pgd_bytes() < Env::page_size ? Env::page_size : geo.pgd_bytes();
+	return geo.pgd_bytes() < Env::page_size && !cfg.alloc ? Env::page_size : geo.pgd_bytes();
 }
 
 // A page table of any LPAE geometry. Standard layout: the core's
@@ -333,12 +334,12 @@ class Walker {
 			Pte pte = pte_load(ptep);
 			Pte *next = nullptr;
 			if (!pte) {
-				next = static_cast<Pte *>(Env::alloc_table(t.iop.cfg, granule(t), gfp));
+				next = static_cast<Pte *>(Env::alloc_table(t.iop.cfg, granule(t), gfp, t.iop.cookie));
 				if (!next)
 					return -ENOMEM;
 				pte = install_table(t, next, ptep, 0);
 				if (pte)	// another CPU installed one first
-					Env::free_table(t.iop.cfg, next, granule(t));
+					Env::free_table(t.iop.cfg, next, granule(t), t.iop.cookie);
 			} else if (t.noncoherent() && !(pte & Desc::sw_sync_mask)) {
 				Env::sync(t.iop.cfg, ptep, sizeof(Pte));
 			}
@@ -395,7 +396,7 @@ class Walker {
 					free_tables<L + 1>(t, deref(t, pte), entries(t), granule(t));
 			}
 		}
-		Env::free_table(t.iop.cfg, table, bytes);
+		Env::free_table(t.iop.cfg, table, bytes, t.iop.cookie);
 	}
 
 	// Removes the table that an entry at level L points to (before a block
@@ -628,7 +629,7 @@ public:
 
 	static void free(Table &t)
 	{
-		free_tables<Start>(t, t.pgd, t.pgd_index_mask + 1, pgd_alloc_bytes<Env>(t.geo));
+		free_tables<Start>(t, t.pgd, t.pgd_index_mask + 1, pgd_alloc_bytes<Env>(t.geo, t.iop.cfg));
 	}
 
 	static constexpr armature_pgtable_ops ops = ops_of<Walker>();
@@ -841,8 +842,8 @@ template <typename Env>
 // when memory runs out.
 template <typename Env>
 [[gnu::always_inline]] inline EnvTable<Env> *
-make_table(armature_pgtable_fmt fmt, const armature_pgtable_cfg &cfg, const Geometry &geo,
-	   const Dispatch<Env> &d)
+make_table(armature_pgtable_fmt fmt, const armature_pgtable_cfg &cfg, void *cookie,
+	   const Geometry &geo, const Dispatch<Env> &d)
 {
 	auto *t = new_table<Env, EnvTable<Env>>();
 	if (!t)
@@ -854,7 +855,8 @@ make_table(armature_pgtable_fmt fmt, const armature_pgtable_cfg &cfg, const Geom
 	for (int p = 0; p <= prot::all; p++)
 		t->attrs[p] = prot_to_attrs(fmt, cfg.quirks, p);
 
-	t->pgd = static_cast<Pte *>(Env::alloc_table(cfg, pgd_alloc_bytes<Env>(geo), Env::gfp_kernel));
+	t->pgd = static_cast<Pte *>(
+		Env::alloc_table(cfg, pgd_alloc_bytes<Env>(geo, cfg), Env::gfp_kernel, cookie));
 	if (!t->pgd) {
 		delete_table<Env>(t);
 		return nullptr;
@@ -946,7 +948,7 @@ int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 			    max_levels - geo.start_level, geo.pg_shift, cfg->ias);
 		return -EINVAL;
 	}
-	EnvTable<Env> *t = make_table<Env>(fmt, *cfg, geo, d);
+	EnvTable<Env> *t = make_table<Env>(fmt, *cfg, cookie, geo, d);
 	if (!t)
 		return -ENOMEM;
 
@@ -976,6 +978,7 @@ template <typename Env>
 inline constexpr armature_pgtable_init_fns init_fns = {
 	.alloc = alloc<Env>,
 	.free = free<Env>,
+	.caps = ARMATURE_PGTABLE_CAP_CUSTOM_ALLOCATOR,
 };
 
 } // namespace armature::iopt::lpae

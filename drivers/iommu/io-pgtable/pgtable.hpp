@@ -7,10 +7,13 @@
 // and the log only through Env, so KUnit and the host tests run the very
 // code the modules run. An Env provides (all static):
 //
-//   void *alloc_table(const armature_pgtable_cfg &, usize bytes, unsigned gfp)
+//   void *alloc_table(const armature_pgtable_cfg &, usize bytes, unsigned gfp,
+//                     void *cookie = nullptr)
 //           zeroed, naturally aligned table memory, visible to a
-//           non-coherent walker; null on failure
-//   void free_table(const armature_pgtable_cfg &, void *table, usize bytes)
+//           non-coherent walker; from cfg.alloc(cookie, ...) if cfg has
+//           one (custom_table()); null on failure
+//   void free_table(const armature_pgtable_cfg &, void *table, usize bytes,
+//                   void *cookie = nullptr)
 //   void sync(const armature_pgtable_cfg &, const void *ptes, usize bytes)
 //           make CPU writes visible to a non-coherent walker
 //   u64 virt_to_phys(const void *)       (tables are in the linear map)
@@ -148,6 +151,40 @@ void delete_table(Table *t)
 {
 	t->~Table();
 	Env::free_object(t);
+}
+
+// Why cfg's custom table allocator is refused for a format (upstream's
+// rules: both hooks or neither, and only for a format that takes one), or
+// null if it is not.
+inline const char *allocator_refusal(const armature_pgtable_cfg &cfg,
+				     const armature_pgtable_init_fns &fns)
+{
+	if (!cfg.alloc && !cfg.free)
+		return nullptr;
+	if (!cfg.alloc || !cfg.free)
+		return "a custom table allocator needs both alloc and free";
+	if (!(fns.caps & ARMATURE_PGTABLE_CAP_CUSTOM_ALLOCATOR))
+		return "the format takes no custom table allocator";
+	return nullptr;
+}
+
+// A table from cfg's own allocator. Memory not aligned to its size (64
+// bytes at least, the architecture's least for a table) is given back and
+// reported: a walker would read the wrong descriptors from it.
+template <typename Env>
+void *custom_table(const armature_pgtable_cfg &cfg, void *cookie, usize bytes, unsigned gfp)
+{
+	void *table = cfg.alloc(cookie, bytes, gfp);
+	const u64 align = bytes < 64 ? 64 : bytes;
+	if (table && (Env::virt_to_phys(table) & (align - 1))) {
+		Env::report(cfg, "custom table allocator: %lu bytes at %#llx, not aligned to %llu\n",
+			    static_cast<unsigned long>(bytes),
+			    static_cast<unsigned long long>(Env::virt_to_phys(table)),
+			    static_cast<unsigned long long>(align));
+		cfg.free(cookie, table, bytes);
+		return nullptr;
+	}
+	return table;
 }
 
 // Hands a finished table to the core: iop as alloc_io_pgtable_ops() leaves it.

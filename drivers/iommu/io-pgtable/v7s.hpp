@@ -780,6 +780,7 @@ template <typename Env>
 inline constexpr armature_pgtable_init_fns init_fns = {
 	.alloc = alloc<Env>,
 	.free = free<Env>,
+	.caps = 0,	// no custom allocator, as upstream
 };
 
 } // namespace armature::iopt::v7s

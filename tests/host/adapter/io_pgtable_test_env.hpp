@@ -123,13 +123,18 @@ struct EnvOf {
 	static constexpr unsigned gfp_dma32 = 0x4;
 	static constexpr u64 page_size = PageSize;
 
-	static void *alloc_table(const armature_pgtable_cfg &, usize bytes, unsigned)
+	static void *alloc_table(const armature_pgtable_cfg &cfg, usize bytes, unsigned gfp,
+				 void *cookie = nullptr)
 	{
-		return Arena::get().alloc(bytes);
+		return cfg.alloc ? custom_table<EnvOf>(cfg, cookie, bytes, gfp) : Arena::get().alloc(bytes);
 	}
-	static void free_table(const armature_pgtable_cfg &, void *table, usize bytes)
+	static void free_table(const armature_pgtable_cfg &cfg, void *table, usize bytes,
+			       void *cookie = nullptr)
 	{
-		Arena::get().free(table, bytes);
+		if (cfg.free)
+			cfg.free(cookie, table, bytes);
+		else
+			Arena::get().free(table, bytes);
 	}
 	static void sync(const armature_pgtable_cfg &, const void *, usize) { counters().syncs++; }
 	static u64 virt_to_phys(const void *p) { return Arena::get().phys(p); }
@@ -202,6 +207,10 @@ inline int alloc_ops(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *
 	const armature_pgtable_init_fns *fns = format_fns(fmt, page_size);
 	if (!fns)
 		return -ENODEV;
+	if (const char *why = allocator_refusal(*cfg, *fns)) {
+		Env::report(*cfg, "%s\n", why);
+		return -EINVAL;
+	}
 	armature_pgtable *iop;
 	int ret = fns->alloc(fmt, cfg, cookie, &iop);
 	if (ret)
@@ -224,6 +233,10 @@ inline void free_ops(armature_pgtable_ops *ops)
 inline long tables_in_use() { return Arena::get().tables(); }
 // Reports made by the formats (the kernel's core counts them alike).
 inline long reports() { return counters().reports; }
+
+// Zeroed, naturally aligned memory for a test's own table allocator.
+inline void *test_table_alloc(usize bytes) { return Arena::get().alloc(bytes); }
+inline void test_table_free(void *table, usize bytes) { Arena::get().free(table, bytes); }
 
 inline constexpr unsigned gfp_kernel = Env::gfp_kernel;
 inline device *dma_device() { return nullptr; }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <kcpp/layout.hpp>
+#include <kcpp/memory.h>
 #include <kcpp/result.hpp>
 #include <lpae.hpp>
 
@@ -27,6 +28,14 @@ inline int alloc_ops(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *
 inline void free_ops(armature_pgtable_ops *ops) { armature_pgtable_free_ops(ops); }
 inline long tables_in_use() { return armature_pgtable_tables_in_use(); }
 inline long reports() { return armature_pgtable_reports(); }
+
+// Zeroed, naturally aligned memory for a test's own table allocator.
+inline unsigned test_order(usize bytes) { return std::bit_width((bytes - 1) / KCPP_PAGE_SIZE); }
+inline void *test_table_alloc(usize bytes)
+{
+	return kcpp_alloc_pages(KCPP_NUMA_NO_NODE, KCPP_GFP_KERNEL | KCPP_GFP_ZERO, test_order(bytes));
+}
+inline void test_table_free(void *table, usize bytes) { kcpp_free_pages(table, test_order(bytes)); }
 inline void *phys_to_virt(u64 pa) { return iopt_test_phys_to_virt(pa); }
 inline device *dma_device() { return iopt_test_dma_device(); }
 
