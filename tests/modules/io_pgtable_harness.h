@@ -28,6 +28,8 @@ bool iopt_upstream_has_custom_alloc(void);
 bool iopt_upstream_has(enum armature_pgtable_fmt fmt);
 
 struct device *iopt_harness_device(void);
+/* A gather that is not queued, for unmap in the bench. */
+struct iommu_iotlb_gather *iopt_harness_gather(void);
 void *iopt_harness_phys_to_virt(unsigned long long pa);
 unsigned long long iopt_harness_now_ns(void);
 void iopt_harness_cond_resched(void);

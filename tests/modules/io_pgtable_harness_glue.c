@@ -10,6 +10,7 @@
  *   bench=<case>   throughput against the built-in io-pgtable ("all")
  */
 #include <linux/io-pgtable.h>
+#include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/platform_device.h>
@@ -105,6 +106,14 @@ static struct platform_device *walker;
 struct device *iopt_harness_device(void)
 {
 	return &walker->dev;
+}
+
+struct iommu_iotlb_gather *iopt_harness_gather(void)
+{
+	static struct iommu_iotlb_gather gather;
+
+	iommu_iotlb_gather_init(&gather);
+	return &gather;
 }
 
 void *iopt_harness_phys_to_virt(unsigned long long pa)
