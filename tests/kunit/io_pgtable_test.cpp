@@ -444,6 +444,47 @@ KCPP_TEST(iopt_lpae, tlb_maintenance)
 	iopt_test::delete_gather(gather);
 }
 
+// Runs of pages through the bulk loops: odd starts and lengths (the tails
+// of the paired stores), across a table boundary; a run with one mapped
+// page in it refused whole; unmap stopping at the first hole, each page
+// reported; a 64K run whose output address crosses 2^48.
+KCPP_TEST(iopt_lpae, bulk_runs)
+{
+	iommu_iotlb_gather *gather = iopt_test::new_gather();
+	KCPP_ASSERT_TRUE(gather != nullptr);
+	{
+		Pgtable t(ARMATURE_PGTABLE_ARM_64_LPAE_S1, make_cfg(SZ_4K | SZ_2M, 48, 48));
+		KCPP_ASSERT_EQ(t.error, 0);
+		const u64 iova = SZ_2M - 3 * SZ_4K, pa = 0x40000000;	// 3 + 4 pages
+		unsigned long mapped = 0;
+		KCPP_ASSERT_EQ(t.map(iova, pa, SZ_4K, rw, 7, &mapped), 0);
+		KCPP_EXPECT_EQ(mapped, 7 * SZ_4K);
+		for (u64 i = 0; i < 7; i++)
+			KCPP_EXPECT_EQ(t.phys(iova + i * SZ_4K + 5), pa + i * SZ_4K + 5);
+		KCPP_EXPECT_EQ(t.phys(iova - SZ_4K), 0u);
+		KCPP_EXPECT_EQ(t.phys(iova + 7 * SZ_4K), 0u);
+		KCPP_EXPECT_EQ(t.map(iova - 5 * SZ_4K, 0, SZ_4K, rw, 6, &mapped), -EEXIST);
+		KCPP_EXPECT_EQ(t.phys(iova - 5 * SZ_4K), 0u);
+		KCPP_EXPECT_EQ(t.phys(iova), pa);
+		KCPP_EXPECT_EQ(t.unmap(iova + 2 * SZ_4K, SZ_4K, 9, gather), 5 * SZ_4K);
+		KCPP_EXPECT_EQ(t.tlb.add_page, 5);
+		KCPP_EXPECT_EQ(t.tlb.last_iova, iova + 6 * SZ_4K);
+		KCPP_EXPECT_EQ(t.unmap(iova, SZ_4K, 2, gather), 2 * SZ_4K);
+		KCPP_EXPECT_EQ(t.tlb.add_page, 7);
+		for (u64 i = 0; i < 7; i++)
+			KCPP_EXPECT_EQ(t.phys(iova + i * SZ_4K), 0u);
+	}
+	iopt_test::delete_gather(gather);
+
+	Pgtable wide(ARMATURE_PGTABLE_ARM_64_LPAE_S1, make_cfg(SZ_64K | SZ_512M, 52, 52));
+	KCPP_ASSERT_EQ(wide.error, 0);
+	const u64 pa = (1ull << 48) - 2 * SZ_64K;
+	KCPP_ASSERT_EQ(wide.map(0, pa, SZ_64K, rw, 4), 0);
+	for (u64 i = 0; i < 4; i++)
+		KCPP_EXPECT_EQ(wide.phys(i * SZ_64K + 9), pa + i * SZ_64K + 9);
+	KCPP_EXPECT_EQ(wide.unmap(0, SZ_64K, 4), 4 * SZ_64K);
+}
+
 // The 64K granule with 52-bit output: PA[51:48] in descriptor bits [15:12],
 // and the 4T level-1 block.
 KCPP_TEST(iopt_lpae, granule_64k_52bit_output)

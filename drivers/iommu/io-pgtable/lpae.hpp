@@ -228,6 +228,7 @@ struct FixedGranule {
 	static_assert(PgShift == 12 || PgShift == 14 || PgShift == 16);
 	static constexpr bool four_levels = PgShift != 16;	// 64K tables have at most 3
 	static constexpr unsigned pg_shift(const Table &) { return PgShift; }
+	static constexpr bool folds_oa(const Table &) { return PgShift == 16; }
 	static constexpr Pte oa_to_pte(const Table &, u64 pa) { return lpae::oa_to_pte<PgShift>(pa); }
 	static constexpr u64 pte_to_oa(const Table &, Pte pte) { return lpae::pte_to_oa<PgShift>(pte); }
 };
@@ -235,6 +236,7 @@ struct FixedGranule {
 struct TableGranule {
 	static constexpr bool four_levels = true;
 	static unsigned pg_shift(const Table &t) { return t.geo.pg_shift; }
+	static bool folds_oa(const Table &t) { return t.geo.pg_shift == 16; }
 	static Pte oa_to_pte(const Table &t, u64 pa)
 	{
 		return t.geo.pg_shift == 16 ? lpae::oa_to_pte<16>(pa) : lpae::oa_to_pte<12>(pa);
@@ -244,6 +246,76 @@ struct TableGranule {
 		return t.geo.pg_shift == 16 ? lpae::pte_to_oa<16>(pte) : lpae::pte_to_oa<12>(pte);
 	}
 };
+
+// The bulk paths' loops over a run of entries inside one table, four
+// entries a turn, out of line: one copy for every walker (Walker handles a
+// single entry without them). Plain loads: they pair, and the run is the
+// caller's alone (concurrent callers map and unmap disjoint ranges).
+[[gnu::noinline]] inline bool all_empty(const Pte *ptep, usize n)
+{
+	const Pte *end = ptep + n, *end4 = ptep + (n & ~usize(3));
+	Pte any = 0;
+	for (; ptep != end4; ptep += 4)
+		any |= ptep[0] | ptep[1] | ptep[2] | ptep[3];
+	for (; ptep != end; ptep++)
+		any |= *ptep;
+	return !any;
+}
+
+// n descriptors from desc on, each size above the one before.
+[[gnu::noinline]] inline void store_run(Pte *ptep, usize n, Pte desc, u64 size)
+{
+	for (Pte *end4 = ptep + (n & ~usize(3)); ptep != end4; ptep += 4, desc += 4 * size) {
+		pte_store_pair(ptep, desc, desc + size);
+		pte_store_pair(ptep + 2, desc + 2 * size, desc + 3 * size);
+	}
+	if (n & 2) {
+		pte_store_pair(ptep, desc, desc + size);
+		ptep += 2;
+		desc += 2 * size;
+	}
+	if (n & 1)
+		pte_store(ptep, desc);
+}
+
+// How many entries from ptep are not empty, up to n.
+[[gnu::noinline]] inline usize leading_entries(const Pte *ptep, usize n)
+{
+	const Pte *p = ptep, *end = ptep + n, *end4 = ptep + (n & ~usize(3));
+	while (p != end4 && p[0] && p[1] && p[2] && p[3])
+		p += 4;
+	while (p != end && *p)
+		p++;
+	return p - ptep;
+}
+
+[[gnu::noinline]] inline void clear_entries(Pte *ptep, usize n)
+{
+	for (Pte *end4 = ptep + (n & ~usize(3)); ptep != end4; ptep += 4) {
+		pte_store_pair(ptep, 0, 0);
+		pte_store_pair(ptep + 2, 0, 0);
+	}
+	if (n & 2) {
+		pte_store_pair(ptep, 0, 0);
+		ptep += 2;
+	}
+	if (n & 1)
+		pte_store(ptep, Pte(0));
+}
+
+// Each unmapped page to tlb_add_page, for a gather that is not queued.
+// Out of line: called once per run, by every walker's unmap_at.
+[[gnu::noinline]] inline void add_pages(const Table &t, iommu_iotlb_gather *gather, u64 iova,
+					u64 size, usize n)
+{
+	const armature_pgtable_flush_ops *tlb = t.iop.cfg.tlb;
+	if (!tlb || !tlb->tlb_add_page)
+		return;
+	const auto add = tlb->tlb_add_page;
+	void *const cookie = t.iop.cookie;
+	for (const u64 end = iova + n * size; iova != end; iova += size)
+		add(gather, iova, size, cookie);
+}
 
 template <typename Env, typename G, unsigned Start>
 class Walker {
@@ -413,6 +485,46 @@ class Walker {
 		}
 	}
 
+	// Is the run empty? A single entry, the commonest call, without a call.
+	static bool run_empty(const Pte *ptep, usize n)
+	{
+		return n == 1 ? !pte_load(ptep) : all_empty(ptep, n);
+	}
+
+	// Clears the leaves of a last-level run up to its first empty entry;
+	// returns how many there were.
+	static usize clear_leaves(Pte *ptep, usize n)
+	{
+		if (n == 1) {
+			if (!pte_load(ptep))
+				return 0;
+			pte_store(ptep, Pte(0));
+			return 1;
+		}
+		n = leading_entries(ptep, n);
+		clear_entries(ptep, n);
+		return n;
+	}
+
+	// Leaves for n entries from paddr on. The descriptor is advanced by
+	// addition, which is exact unless the run crosses the 2^48 boundary of
+	// the output address in a 64K table (PA[51:48] fold into bits [15:12]).
+	static void store_leaves(const Table &t, Pte *ptep, usize n, Pte desc, u64 paddr, u64 size)
+	{
+		Pte d = desc | G::oa_to_pte(t, paddr);
+		if (n == 1) {
+			pte_store(ptep, d);
+			return;
+		}
+		const u64 span = (n - 1) * size;
+		if (G::folds_oa(t) && (desc | G::oa_to_pte(t, paddr + span)) != d + span) {
+			for (usize i = 0; i < n; i++)
+				pte_store(ptep + i, desc | G::oa_to_pte(t, paddr + i * size));
+			return;
+		}
+		store_run(ptep, n, d, size);
+	}
+
 	template <unsigned L>
 	static int map_at(Table &t, u64 iova, u64 paddr, usize pgcount, Pte attrs, unsigned gfp,
 			  usize *mapped)
@@ -430,18 +542,23 @@ class Walker {
 			if (n > pgcount)
 				n = pgcount;
 			Pte *ptep = table + first;
-			// Refuse before changing anything. Unlike upstream, a block
-			// does not silently replace a table that still maps pages.
-			for (usize i = 0; i < n; i++) {
-				Pte old = pte_load(ptep + i);
-				if (is_leaf<L>(t, old) || (old && !is_empty_table<L>(t, old)))
-					return -EEXIST;
-			}
-			for (usize i = 0; i < n; i++) {
-				Pte old = pte_load(ptep + i);
-				if (old)
-					drop_table<L>(t, ptep + i, old, iova + i * size);
-				pte_store(ptep + i, desc | G::oa_to_pte(t, paddr + i * size));
+			if (run_empty(ptep, n)) {
+				store_leaves(t, ptep, n, desc, paddr, size);
+			} else {
+				// Refuse before changing anything. Unlike upstream, a
+				// block does not silently replace a table that still
+				// maps pages.
+				for (usize i = 0; i < n; i++) {
+					Pte old = pte_load(ptep + i);
+					if (is_leaf<L>(t, old) || (old && !is_empty_table<L>(t, old)))
+						return -EEXIST;
+				}
+				for (usize i = 0; i < n; i++) {
+					Pte old = pte_load(ptep + i);
+					if (old)
+						drop_table<L>(t, ptep + i, old, iova + i * size);
+					pte_store(ptep + i, desc | G::oa_to_pte(t, paddr + i * size));
+				}
 			}
 			sync(t, ptep, n);
 			*mapped += n * size;
@@ -456,7 +573,7 @@ class Walker {
 	static usize unmap_at(Table &t, u64 iova, usize pgcount, iommu_iotlb_gather *gather)
 	{
 		const u64 size = block(t, L);
-		const bool add_pages = gather && !Env::gather_queued(gather);
+		const bool report_pages = gather && !Env::gather_queued(gather);
 		usize unmapped = 0;
 
 		while (pgcount) {
@@ -476,19 +593,23 @@ class Walker {
 				n = pgcount;
 			Pte *ptep = table + first;
 			usize i = 0;
-			for (; i < n; i++) {
-				Pte pte = pte_load(ptep + i);
-				if (!pte)
-					break;
-				if (is_table<L>(pte))
-					drop_table<L>(t, ptep + i, pte, iova + i * size);
-				else
-					pte_store(ptep + i, Pte(0));
+			if constexpr (L == last) {
+				// Last-level entries are leaves or empty.
+				i = clear_leaves(ptep, n);
+			} else {
+				for (; i < n; i++) {
+					Pte pte = pte_load(ptep + i);
+					if (!pte)
+						break;
+					if (is_table<L>(pte))
+						drop_table<L>(t, ptep + i, pte, iova + i * size);
+					else
+						pte_store(ptep + i, Pte(0));
+				}
 			}
 			sync(t, ptep, i);
-			if (add_pages)
-				for (usize j = 0; j < i; j++)
-					tlb_add_page(t.iop, gather, iova + j * size, size);
+			if (report_pages)
+				add_pages(t, gather, iova, size, i);
 			unmapped += i * size;
 			if (i < n)
 				return unmapped;

@@ -223,6 +223,22 @@ inline void pte_store(Pte *ptep, Pte pte)
 	__atomic_store_n(ptep, pte, __ATOMIC_RELAXED);
 }
 
+// Two neighbouring descriptors in one instruction where the CPU has one
+// that writes each whole (arm64's STP of two 64-bit registers: each is
+// single-copy atomic); two stores elsewhere. Ump is GCC's constraint for an
+// address a pair instruction takes (base and immediate offset).
+inline void pte_store_pair(u64 *ptep, u64 first, u64 second)
+{
+#ifdef __aarch64__
+	asm volatile("stp %x1, %x2, %0"
+		     : "=Ump"(*reinterpret_cast<u64(*)[2]>(ptep))
+		     : "rZ"(first), "rZ"(second));
+#else
+	pte_store(ptep, first);
+	pte_store(ptep + 1, second);
+#endif
+}
+
 // Replaces curr with desired unless another CPU got there first; returns
 // what was there (curr when it succeeded).
 template <typename Pte>
