@@ -732,8 +732,9 @@ u64 measure_bulk(armature_pgtable_ops *ops, const BulkCase &b, iommu_iotlb_gathe
 }
 
 // The least any implementation does for the run, in the same guest: per
-// page one descriptor store, and for unmap the tlb_add_page call; per
-// table one sync (the Env's) for a non-coherent walker.
+// page one descriptor store (paired, two per instruction), and for unmap
+// the tlb_add_page call; per table one sync (the Env's) for a non-coherent
+// walker.
 u64 measure_floor(const armature_pgtable_cfg &cfg, const BulkCase &b, iommu_iotlb_gather *gather)
 {
 	using Pte = lpae::Pte;
@@ -752,7 +753,11 @@ u64 measure_floor(const armature_pgtable_cfg &cfg, const BulkCase &b, iommu_iotl
 			Pte *ptep = tables[(b.first + done) / per_table] + i, *end = ptep + n;
 			Pte desc = b.unmap ? 0 : lpae::Desc::type_page + done * SZ_4K;
 			const Pte step = b.unmap ? 0 : SZ_4K;
-			for (Pte *p = ptep; p != end; p++, desc += step)
+			// Two descriptors per store where they pair up, as ours writes them.
+			Pte *p = ptep;
+			for (; end - p >= 2; p += 2, desc += 2 * step)
+				pte_store_pair(p, desc, desc + step);
+			if (p != end)
 				pte_store(p, desc);
 			if (!cfg.coherent_walk)
 				KernelEnv::sync(cfg, ptep, n * sizeof(Pte));
