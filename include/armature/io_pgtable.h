@@ -48,6 +48,13 @@ enum armature_pgtable_fmt {
 #define ARMATURE_PGTABLE_QUIRK_ARM_S2FWB		(1UL << 8)
 /* LPAE: a map over a mapping or an unmap inside a block is refused silently. */
 #define ARMATURE_PGTABLE_QUIRK_NO_WARN			(1UL << 9)
+/*
+ * Ours, no upstream equivalent (a 2025 series posted it, not merged): LPAE
+ * descriptors carry the Contiguous bit on every aligned run that one
+ * map_pages call covers; a partial unmap of a run breaks it first. The top
+ * bit of a 32-bit long, far from the low bits upstream hands out in order.
+ */
+#define ARMATURE_PGTABLE_QUIRK_ARM_CONTIG		(1UL << 31)
 
 /* The callbacks of struct iommu_flush_ops, with the same signatures. */
 struct armature_pgtable_flush_ops {

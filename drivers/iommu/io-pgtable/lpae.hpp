@@ -58,6 +58,7 @@ struct Desc : kcpp::BitLayout<Desc, Pte> {
 	KCPP_BIT(11, ng);
 	KCPP_FIELD(47, 12, oa);			// with 64K pages, [15:12] hold OA[51:48]
 	KCPP_BIT(51, dbm);
+	KCPP_BIT(52, contig);			// one of an aligned run of like entries
 	KCPP_FIELD(54, 53, xn);			// PXN and UXN (XN[1:0] at stage 2)
 	KCPP_BIT(55, sw_sync);			// software: table pushed to a non-coherent walker
 	KCPP_BIT(63, nstable);			// table descriptors
@@ -184,6 +185,19 @@ constexpr u64 pte_to_oa(Pte pte)
 		return (pa | (pa << (48 - 12))) & (Desc::oa_mask << 4);
 	else
 		return pa;
+}
+
+// Entries in a run the Contiguous bit may mark, at a level (Arm ARM D8.6.1,
+// "The Contiguous bit"); 1 where we do not use it. 4K granule: 16 at levels
+// 2 and 3 (its 16 at level 1 we leave alone); 16K: 32 at level 2, 128 at 3;
+// 64K: 32 at levels 2 and 3.
+constexpr unsigned contig_run_entries(unsigned pg_shift, unsigned level)
+{
+	if (level < 2)
+		return 1;
+	if (pg_shift == 14)
+		return level == 3 ? 128 : 32;
+	return pg_shift == 16 ? 32 : 16;
 }
 
 // The run-time geometry of a configuration.
@@ -316,6 +330,16 @@ struct TableGranule {
 	for (const u64 end = iova + n * size; iova != end; iova += size)
 		add(gather, iova, size, cookie);
 }
+
+// A walker's ops with ARM_CONTIG: its own map and unmap; no
+// read_and_clear_dirty, since the quirk excludes ARM_HD.
+template <typename W>
+struct Contig {
+	static constexpr auto map_pages = W::template map_pages_with<true>;
+	static constexpr auto unmap_pages = W::template unmap_pages_with<true>;
+	static constexpr auto iova_to_phys = W::iova_to_phys;
+	static constexpr auto pgtable_walk = W::pgtable_walk;
+};
 
 template <typename Env, typename G, unsigned Start>
 class Walker {
@@ -619,6 +643,88 @@ class Walker {
 		return unmapped;
 	}
 
+	// ARM_CONTIG (Documentation/io-pgtable.rst, "Contiguous runs"). Every
+	// run that carries the bit is whole: all its entries valid, with the
+	// same attributes and consecutive output addresses from an aligned one.
+
+	template <unsigned L>
+	static usize run_entries(const Table &t) { return contig_run_entries(G::pg_shift(t), L); }
+
+	// map_at, with the bit on the runs the call covers whole when the
+	// output address is aligned as the input address is: the head before
+	// the first run, the runs, the tail after the last, each by map_at.
+	template <unsigned L>
+	static int map_at_contig(Table &t, u64 iova, u64 paddr, usize pgcount, Pte attrs, unsigned gfp,
+				 usize *mapped)
+	{
+		const u64 size = block(t, L);
+		const usize per_run = run_entries<L>(t);
+		const u64 run = size * per_run;
+		const usize head = ((run - (iova & (run - 1))) & (run - 1)) / size;
+		if (per_run == 1 || ((iova ^ paddr) & (run - 1)) || head > pgcount ||
+		    pgcount - head < per_run)
+			return map_at<L>(t, iova, paddr, pgcount, attrs, gfp, mapped);
+		const usize runs = (pgcount - head) / per_run * per_run;
+		const usize parts[] = {head, runs, pgcount - head - runs};
+		for (usize p = 0; p < 3; p++) {
+			if (!parts[p])
+				continue;
+			const Pte a = p == 1 ? attrs | Desc::contig_mask : attrs;
+			if (int ret = map_at<L>(t, iova, paddr, parts[p], a, gfp, mapped))
+				return ret;
+			iova += parts[p] * size;
+			paddr += parts[p] * size;
+		}
+		return 0;
+	}
+
+	// Takes the bit off the run at run_iova, if it has it, keeping its
+	// mappings. The Arm ARM wants break-before-make for that: all entries
+	// invalid, the TLB invalidated (synchronously: tlb_flush_walk, since a
+	// gather's tlb_add_page only queues), then the entries without the bit.
+	// The run's pages are unmapped meanwhile; a concurrent partial unmap of
+	// the same run is not supported (another one's entries may come back).
+	template <unsigned L>
+	static void break_run(Table &t, u64 run_iova)
+	{
+		Pte stop = 0;
+		Pte *table = walk<Start, L>(t, t.pgd, run_iova, stop);
+		if (!table)
+			return;
+		Pte *ptep = table + index<L>(t, run_iova);
+		const Pte first = pte_load(ptep);
+		if (!(first & Desc::contig_mask))
+			return;
+		const u64 size = block(t, L);
+		const usize n = run_entries<L>(t);
+		const Pte attrs = first & ~(Desc::contig_mask | Desc::oa_mask);
+		const u64 pa = G::pte_to_oa(t, first);
+		for (usize i = 0; i < n; i++)
+			pte_store(ptep + i, Pte(0));
+		sync(t, ptep, n);
+		tlb_flush_walk(t.iop, run_iova, n * size, size);
+		for (usize i = 0; i < n; i++)
+			pte_store(ptep + i, attrs | G::oa_to_pte(t, pa + i * size));
+		sync(t, ptep, n);
+	}
+
+	// unmap_at, after breaking the runs the range covers in part: the one
+	// it starts in and the one it ends in.
+	template <unsigned L>
+	static usize unmap_at_contig(Table &t, u64 iova, usize pgcount, iommu_iotlb_gather *gather)
+	{
+		const u64 run = block(t, L) * run_entries<L>(t);
+		const u64 last = iova + pgcount * block(t, L) - 1;
+		const u64 head = iova & ~(run - 1), tail = last & ~(run - 1);
+		if (run_entries<L>(t) > 1) {
+			if (head != iova || last - head < run - 1)
+				break_run<L>(t, head);
+			if (tail != head && last - tail != run - 1)
+				break_run<L>(t, tail);
+		}
+		return unmap_at<L>(t, iova, pgcount, gather);
+	}
+
 	template <unsigned L>
 	static void dirty_walk(Table &t, Pte *table, u64 addr, u64 last_addr, unsigned long flags,
 			       iommu_dirty_bitmap *dirty)
@@ -647,10 +753,32 @@ class Walker {
 		}
 	}
 
+	// Which map and unmap a table uses, chosen when it is allocated: with
+	// the quirk off, no test of it in any call.
+	template <bool Contig, unsigned L>
+	static int map_level(Table &t, u64 iova, u64 paddr, usize pgcount, Pte attrs, unsigned gfp,
+			     usize *mapped)
+	{
+		if constexpr (Contig)
+			return map_at_contig<L>(t, iova, paddr, pgcount, attrs, gfp, mapped);
+		else
+			return map_at<L>(t, iova, paddr, pgcount, attrs, gfp, mapped);
+	}
+
+	template <bool Contig, unsigned L>
+	static usize unmap_level(Table &t, u64 iova, usize pgcount, iommu_iotlb_gather *gather)
+	{
+		if constexpr (Contig)
+			return unmap_at_contig<L>(t, iova, pgcount, gather);
+		else
+			return unmap_at<L>(t, iova, pgcount, gather);
+	}
+
 public:
-	static int map_pages(armature_pgtable_ops *ops, unsigned long iova, unsigned long long paddr,
-			     unsigned long pgsize, unsigned long pgcount, int iommu_prot, unsigned int gfp,
-			     unsigned long *mapped)
+	template <bool Contig>
+	static int map_pages_with(armature_pgtable_ops *ops, unsigned long iova, unsigned long long paddr,
+				  unsigned long pgsize, unsigned long pgcount, int iommu_prot,
+				  unsigned int gfp, unsigned long *mapped)
 	{
 		Table &t = table_of<Table>(ops);
 		int ret = check_map_args(t.iop.cfg, iova, paddr, pgsize, pgcount, iommu_prot);
@@ -659,10 +787,10 @@ public:
 			usize done = 0;
 			ret = -EINVAL;
 			if (pgsize == block(t, 3)) {
-				ret = map_at<3>(t, iova, paddr, pgcount, attrs, gfp, &done);
+				ret = map_level<Contig, 3>(t, iova, paddr, pgcount, attrs, gfp, &done);
 			} else if (pgsize == block(t, 2)) {
 				if constexpr (Start <= 2)
-					ret = map_at<2>(t, iova, paddr, pgcount, attrs, gfp, &done);
+					ret = map_level<Contig, 2>(t, iova, paddr, pgcount, attrs, gfp, &done);
 			} else if (pgsize == block(t, 1)) {
 				if constexpr (Start <= 1)
 					ret = map_at<1>(t, iova, paddr, pgcount, attrs, gfp, &done);
@@ -672,19 +800,20 @@ public:
 		return finish_map<Env>(t.iop.cfg, ret, iova, paddr, pgsize, pgcount, iommu_prot);
 	}
 
-	static unsigned long unmap_pages(armature_pgtable_ops *ops, unsigned long iova,
-					 unsigned long pgsize, unsigned long pgcount,
-					 iommu_iotlb_gather *gather)
+	template <bool Contig>
+	static unsigned long unmap_pages_with(armature_pgtable_ops *ops, unsigned long iova,
+					      unsigned long pgsize, unsigned long pgcount,
+					      iommu_iotlb_gather *gather)
 	{
 		Table &t = table_of<Table>(ops);
 		const armature_pgtable_cfg &cfg = t.iop.cfg;
 		if (!check_unmap_args<Env>(cfg, iova, pgsize, pgcount))
 			return 0;
 		if (pgsize == block(t, 3))
-			return unmap_at<3>(t, iova, pgcount, gather);
+			return unmap_level<Contig, 3>(t, iova, pgcount, gather);
 		if (pgsize == block(t, 2)) {
 			if constexpr (Start <= 2)
-				return unmap_at<2>(t, iova, pgcount, gather);
+				return unmap_level<Contig, 2>(t, iova, pgcount, gather);
 		} else if (pgsize == block(t, 1)) {
 			if constexpr (Start <= 1)
 				return unmap_at<1>(t, iova, pgcount, gather);
@@ -753,7 +882,11 @@ public:
 		free_tables<Start>(t, t.pgd, t.pgd_index_mask + 1, pgd_alloc_bytes<Env>(t.geo, t.iop.cfg));
 	}
 
+	static constexpr auto map_pages = map_pages_with<false>;
+	static constexpr auto unmap_pages = unmap_pages_with<false>;
+
 	static constexpr armature_pgtable_ops ops = ops_of<Walker>();
+	static constexpr armature_pgtable_ops contig_ops = ops_of<Contig<Walker>>();
 };
 
 // The instantiation for a geometry.
@@ -761,13 +894,14 @@ template <typename Env>
 struct Dispatch {
 	const armature_pgtable_ops *ops;
 	void (*free)(Table &);
+	const armature_pgtable_ops *contig_ops;
 };
 
 template <typename Env, typename G, unsigned Start>
 constexpr Dispatch<Env> dispatch_for()
 {
 	using W = Walker<Env, G, Start>;
-	return {&W::ops, W::free};
+	return {&W::ops, W::free, &W::contig_ops};
 }
 
 template <typename Env, typename G>
@@ -785,7 +919,7 @@ constexpr Dispatch<Env> dispatch_for_start(unsigned start)
 	case 3:
 		return dispatch_for<Env, G, 3>();
 	}
-	return {nullptr, nullptr};
+	return {};
 }
 
 // The 4K granule has walkers of its own, with the granule a constant: it is
@@ -796,7 +930,7 @@ template <typename Env>
 [[gnu::always_inline]] constexpr Dispatch<Env> select(const Geometry &geo, bool mali)
 {
 	if (mali && (geo.pg_shift != 12 || geo.start_level != 0))
-		return {nullptr, nullptr};
+		return {};
 	switch (geo.pg_shift) {
 	case 12:
 		return dispatch_for_start<Env, FixedGranule<12>>(geo.start_level);
@@ -804,7 +938,7 @@ template <typename Env>
 	case 16:
 		return dispatch_for_start<Env, TableGranule>(geo.start_level);
 	}
-	return {nullptr, nullptr};
+	return {};
 }
 
 // Every LPAE table object is one of these: the dispatch of its geometry.
@@ -869,6 +1003,26 @@ constexpr int ps_field(unsigned oas)
 // The steps of alloc(), each inlined into it (always_inline): one function
 // in the module, as small as before the steps were named.
 
+// ARM_CONTIG: for the Arm architecture's formats (Mali's descriptors are
+// the GPU's own), and not with ARM_HD: hardware may record a run's dirty
+// state in any one of its entries, and cleaning one entry breaks the run.
+template <typename Env>
+[[gnu::always_inline]] inline int check_contig(armature_pgtable_fmt fmt,
+					      const armature_pgtable_cfg &cfg)
+{
+	if (!(cfg.quirks & quirk::arm_contig))
+		return 0;
+	if (!is_stage1(fmt) && !is_stage2(fmt)) {
+		Env::report(cfg, "ARM_CONTIG is for the Arm LPAE formats, not Mali's\n");
+		return -EINVAL;
+	}
+	if (cfg.quirks & quirk::arm_hd) {
+		Env::report(cfg, "ARM_CONTIG does not go with ARM_HD\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 // The format's limits on quirks, ias and oas; the page sizes narrowed to
 // one granule. Refusals in upstream's order.
 template <typename Env>
@@ -878,16 +1032,18 @@ template <typename Env>
 	// S2FWB only for 64-bit stage 2: FEAT_S2FWB is AArch64's. (Upstream's
 	// 32-bit stage 2 takes it too, through the 64-bit checks it calls.)
 	// NO_WARN for both stages; Mali takes no quirk, as upstream.
-	const unsigned long allowed =
-		is_stage1(fmt) ? quirk::arm_ns | quirk::ttbr1 | quirk::outer_wbwa | quirk::dirty_tracking |
+	const unsigned long allowed = quirk::arm_contig |
+		(is_stage1(fmt) ? quirk::arm_ns | quirk::ttbr1 | quirk::outer_wbwa | quirk::dirty_tracking |
 				 quirk::no_warn
 		: fmt == ARMATURE_PGTABLE_ARM_64_LPAE_S2 ? quirk::s2fwb | quirk::no_warn
 		: fmt == ARMATURE_PGTABLE_ARM_32_LPAE_S2 ? quirk::no_warn
-		: 0;
+		: 0);
 	if (cfg.quirks & ~allowed) {
 		Env::report(cfg, "quirks %#lx not supported by this format\n", cfg.quirks & ~allowed);
 		return -EINVAL;
 	}
+	if (int ret = check_contig<Env>(fmt, cfg))
+		return ret;
 	unsigned max_ias = max_addr_bits, max_oas = max_addr_bits;
 	if (fmt == ARMATURE_PGTABLE_ARM_32_LPAE_S1)
 		max_ias = 32, max_oas = 40;
@@ -1083,7 +1239,7 @@ int alloc(armature_pgtable_fmt fmt, armature_pgtable_cfg *cfg, void *cookie,
 	// The empty pgd visible before the caller can write it to a TTBR.
 	Env::wmb();
 
-	hand_out(t->iop, fmt, cookie, *cfg, *d.ops, out);
+	hand_out(t->iop, fmt, cookie, *cfg, cfg->quirks & quirk::arm_contig ? *d.contig_ops : *d.ops, out);
 	return 0;
 }
 

@@ -62,6 +62,7 @@ inline constexpr unsigned long outer_wbwa = ARMATURE_PGTABLE_QUIRK_ARM_OUTER_WBW
 inline constexpr unsigned long arm_hd = ARMATURE_PGTABLE_QUIRK_ARM_HD;
 inline constexpr unsigned long s2fwb = ARMATURE_PGTABLE_QUIRK_ARM_S2FWB;
 inline constexpr unsigned long no_warn = ARMATURE_PGTABLE_QUIRK_NO_WARN;
+inline constexpr unsigned long arm_contig = ARMATURE_PGTABLE_QUIRK_ARM_CONTIG;
 // ARM_HD where the kernel can read what it marks (read_and_clear_dirty, 6.7
 // and later); elsewhere nothing: a table asking for it is refused.
 #ifdef KCPP_HAVE_IOMMU_DIRTY_TRACKING
