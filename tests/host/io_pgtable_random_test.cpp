@@ -177,6 +177,10 @@ INSTANTIATE_TEST_SUITE_P(
 			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S2, lpae_16k, 48, 48, 0},
 			Case{ARMATURE_PGTABLE_ARM_32_LPAE_S1, lpae_4k, 32, 40, 0},
 			Case{ARMATURE_PGTABLE_ARM_MALI_LPAE, lpae_4k, 48, 40, 0},
+			// Contiguous runs made and broken at every granule.
+			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, quirk::arm_contig},
+			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S2, lpae_16k, 48, 48, quirk::arm_contig},
+			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_64k, 48, 48, quirk::arm_contig},
 			// On a 16K kernel: 4K tables in 16K pages, and 16K tables.
 			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S1, lpae_4k, 48, 48, 0, SZ_16K},
 			Case{ARMATURE_PGTABLE_ARM_64_LPAE_S2, every_granule, 40, 40, 0, SZ_16K},

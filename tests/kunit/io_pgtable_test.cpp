@@ -10,29 +10,14 @@
 
 using namespace armature::iopt;
 using iopt_test::free_ops;
+using iopt_test::make_cfg;
 using iopt_test::Pgtable;
 using iopt_test::TlbLog;
-using iopt_test::tlb_log_ops;
 
 namespace {
 
 constexpr int rw = prot::read | prot::write;
 constexpr u64 free_iova = 0x400000;
-
-armature_pgtable_cfg make_cfg(u64 pgsizes, unsigned ias, unsigned oas, unsigned long quirks = 0,
-			      bool coherent = true)
-{
-	armature_pgtable_cfg cfg{};
-	cfg.quirks = quirks;
-	cfg.pgsize_bitmap = pgsizes;
-	cfg.ias = ias;
-	cfg.oas = oas;
-	cfg.coherent_walk = coherent;
-	cfg.tlb = &tlb_log_ops;
-	if (!coherent)
-		cfg.iommu_dev = iopt_test::dma_device();
-	return cfg;
-}
 
 const unsigned long granule_sets[] = {
 	SZ_4K | SZ_2M | SZ_1G,

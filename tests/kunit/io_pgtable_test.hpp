@@ -38,6 +38,22 @@ inline void log_add_page(iommu_iotlb_gather *, unsigned long iova, unsigned long
 
 inline constexpr armature_pgtable_flush_ops tlb_log_ops = {log_flush_all, log_flush_walk, log_add_page};
 
+// An LPAE configuration whose TLB callbacks go to the table's TlbLog.
+inline armature_pgtable_cfg make_cfg(u64 pgsizes, unsigned ias, unsigned oas, unsigned long quirks = 0,
+				     bool coherent = true)
+{
+	armature_pgtable_cfg cfg{};
+	cfg.quirks = quirks;
+	cfg.pgsize_bitmap = pgsizes;
+	cfg.ias = ias;
+	cfg.oas = oas;
+	cfg.coherent_walk = coherent;
+	cfg.tlb = &tlb_log_ops;
+	if (!coherent)
+		cfg.iommu_dev = dma_device();
+	return cfg;
+}
+
 // A table and its configuration, freed at the end of the test.
 struct Pgtable {
 	armature_pgtable_cfg cfg;

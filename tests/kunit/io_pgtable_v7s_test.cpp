@@ -11,7 +11,6 @@
 using namespace armature::iopt;
 using iopt_test::free_ops;
 using iopt_test::TlbLog;
-using iopt_test::tlb_log_ops;
 
 namespace {
 
@@ -23,16 +22,7 @@ constexpr u64 free_iova = 0x400000;
 armature_pgtable_cfg make_cfg(unsigned long quirks = 0, bool coherent = true, unsigned ias = 32,
 			      unsigned oas = 32, u64 pgsizes = all_sizes)
 {
-	armature_pgtable_cfg cfg{};
-	cfg.quirks = quirks;
-	cfg.pgsize_bitmap = pgsizes;
-	cfg.ias = ias;
-	cfg.oas = oas;
-	cfg.coherent_walk = coherent;
-	cfg.tlb = &tlb_log_ops;
-	if (!coherent)	// the kernel maps tables for the walker's DMA
-		cfg.iommu_dev = iopt_test::dma_device();
-	return cfg;
+	return iopt_test::make_cfg(pgsizes, ias, oas, quirks, coherent);
 }
 
 // PA[34:32] as MediaTek places them: in descriptor bits 9, 4 and 5.
