@@ -33,6 +33,8 @@ enum armature_pgtable_fmt {
 	ARMATURE_PGTABLE_ARM_64_LPAE_S2,
 	ARMATURE_PGTABLE_ARM_V7S,
 	ARMATURE_PGTABLE_ARM_MALI_LPAE,
+	ARMATURE_PGTABLE_APPLE_DART,
+	ARMATURE_PGTABLE_APPLE_DART2,
 	ARMATURE_PGTABLE_NUM_FMTS,
 };
 
@@ -132,6 +134,12 @@ struct armature_pgtable_cfg {
 			unsigned long long transtab;
 			unsigned long long memattr;
 		} arm_mali_lpae_cfg;
+
+		/* The physical address of each level-1 table, one per TTBR. */
+		struct {
+			unsigned long long ttbr[4];
+			unsigned int n_ttbrs;
+		} apple_dart_cfg;
 	};
 };
 

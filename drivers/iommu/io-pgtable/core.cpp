@@ -44,6 +44,8 @@ constexpr const char *format_name(armature_pgtable_fmt fmt)
 	case ARMATURE_PGTABLE_ARM_64_LPAE_S2: return "arm-64-lpae-s2";
 	case ARMATURE_PGTABLE_ARM_V7S: return "arm-v7s";
 	case ARMATURE_PGTABLE_ARM_MALI_LPAE: return "arm-mali-lpae";
+	case ARMATURE_PGTABLE_APPLE_DART: return "apple-dart";
+	case ARMATURE_PGTABLE_APPLE_DART2: return "apple-dart2";
 	case ARMATURE_PGTABLE_NUM_FMTS: break;
 	}
 	return nullptr;

@@ -16,3 +16,29 @@ using FormatRegistry = kcpp::KernelRegistry<armature_pgtable_fmt, armature_pgtab
 struct armature_pgtable_format : armature::iopt::FormatRegistry::Entry {
 	using Entry::Entry;
 };
+
+namespace armature::iopt {
+
+// A module's formats, registered all or none; and unregistered.
+template <kcpp::usize N>
+int register_formats(armature_pgtable_format (&formats)[N])
+{
+	for (kcpp::usize i = 0; i < N; i++) {
+		int ret = armature_pgtable_register_format(&formats[i]);
+		if (ret) {
+			while (i--)
+				armature_pgtable_unregister_format(&formats[i]);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+template <kcpp::usize N>
+void unregister_formats(armature_pgtable_format (&formats)[N])
+{
+	for (armature_pgtable_format &format : formats)
+		armature_pgtable_unregister_format(&format);
+}
+
+} // namespace armature::iopt

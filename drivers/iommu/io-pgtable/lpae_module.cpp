@@ -23,19 +23,10 @@ constinit armature_pgtable_format lpae_formats[] = {
 
 int armature_pgtable_lpae_init()
 {
-	for (kcpp::usize i = 0; i < sizeof(lpae_formats) / sizeof(lpae_formats[0]); i++) {
-		int ret = armature_pgtable_register_format(&lpae_formats[i]);
-		if (ret) {
-			while (i--)
-				armature_pgtable_unregister_format(&lpae_formats[i]);
-			return ret;
-		}
-	}
-	return 0;
+	return register_formats(lpae_formats);
 }
 
 void armature_pgtable_lpae_exit()
 {
-	for (armature_pgtable_format &format : lpae_formats)
-		armature_pgtable_unregister_format(&format);
+	unregister_formats(lpae_formats);
 }

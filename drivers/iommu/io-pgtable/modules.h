@@ -11,6 +11,8 @@ int armature_pgtable_lpae_init(void);
 void armature_pgtable_lpae_exit(void);
 int armature_pgtable_v7s_init(void);
 void armature_pgtable_v7s_exit(void);
+int armature_pgtable_dart_init(void);
+void armature_pgtable_dart_exit(void);
 
 #ifdef __cplusplus
 }

@@ -315,6 +315,24 @@ int finish_map(const armature_pgtable_cfg &cfg, int ret, u64 iova, u64 paddr, u6
 	return ret;
 }
 
+// Table memory below 2^bits, where a walker of that many address bits
+// reaches it; null if there is none (a table above is freed and reported).
+template <typename Env, typename Pte>
+Pte *alloc_table_below(const armature_pgtable_cfg &cfg, usize bytes, unsigned gfp, unsigned bits)
+{
+	void *table = Env::alloc_table(cfg, bytes, gfp);
+	if (!table)
+		return nullptr;
+	const u64 pa = Env::virt_to_phys(table);
+	if (pa >> bits) {
+		Env::report(cfg, "table at %#llx is beyond the walker's %u address bits\n",
+			    static_cast<unsigned long long>(pa), bits);
+		Env::free_table(cfg, table, bytes);
+		return nullptr;
+	}
+	return static_cast<Pte *>(table);
+}
+
 // The TLB callbacks, each optional as in io_pgtable_tlb_*().
 inline void tlb_flush_all(const armature_pgtable &iop)
 {

@@ -358,18 +358,8 @@ struct Table {
 template <typename Env>
 Pte *alloc_walkable_table(const armature_pgtable_cfg &cfg, usize bytes, unsigned gfp)
 {
-	void *table = Env::alloc_table(cfg, bytes, gfp);
-	if (!table)
-		return nullptr;
-	const u64 pa = Env::virt_to_phys(table);
 	const unsigned bits = cfg.quirks & quirk::mtk_ttbr_ext ? cfg.oas : max_addr_bits;
-	if (pa >> bits) {
-		Env::report(cfg, "table at %#llx is beyond the walker's %u address bits\n",
-			    static_cast<unsigned long long>(pa), bits);
-		Env::free_table(cfg, table, bytes);
-		return nullptr;
-	}
-	return static_cast<Pte *>(table);
+	return alloc_table_below<Env, Pte>(cfg, bytes, gfp, bits);
 }
 
 template <typename Env>

@@ -4,6 +4,7 @@
 // map), and allocation of tables by format without the kernel's core.
 #pragma once
 
+#include <dart.hpp>
 #include <lpae.hpp>
 #include <v7s.hpp>
 
@@ -182,6 +183,9 @@ const armature_pgtable_init_fns *format_fns(armature_pgtable_fmt fmt)
 		return &lpae::init_fns<E>;
 	case ARMATURE_PGTABLE_ARM_V7S:
 		return &v7s::init_fns<E>;
+	case ARMATURE_PGTABLE_APPLE_DART:
+	case ARMATURE_PGTABLE_APPLE_DART2:
+		return &dart::init_fns<E>;
 	default:
 		return nullptr;
 	}
