@@ -8,8 +8,10 @@
 #include <kcpp/layout.hpp>
 #include <kcpp/lock.hpp>
 #include <kcpp/memory.h>
+#include <kcpp/name.hpp>
 #include <kcpp/result.hpp>
 #include <kcpp/static.hpp>
+#include <dart.hpp>
 #include <kernel_env.hpp>
 #include <lpae.hpp>
 
@@ -18,6 +20,7 @@ using namespace armature::iopt;
 namespace {
 
 constexpr unsigned gfp_kernel = KCPP_GFP_KERNEL;
+constexpr u64 SZ_256M = u64(1) << 28;
 
 void no_flush_all(void *) {}
 void no_flush_walk(unsigned long, unsigned long, unsigned long, void *) {}
@@ -45,6 +48,8 @@ constexpr Config hold_configs[] = {
 	{"arm-64-lpae-s2", ARMATURE_PGTABLE_ARM_64_LPAE_S2, lpae_4k, 48, 48, 0},
 	{"arm-v7s", ARMATURE_PGTABLE_ARM_V7S, v7s_sizes, 32, 32, 0},
 	{"arm-mali-lpae", ARMATURE_PGTABLE_ARM_MALI_LPAE, lpae_4k, 48, 40, 0},
+	{"apple-dart", ARMATURE_PGTABLE_APPLE_DART, SZ_4K, 32, 36, 0},
+	{"apple-dart2", ARMATURE_PGTABLE_APPLE_DART2, SZ_16K, 32, 42, 0},
 };
 
 armature_pgtable_cfg make_cfg(const Config &c)
@@ -71,8 +76,8 @@ bool live;
 
 // --- random sequences -----------------------------------------------------
 
-// Why the last compare left formats out: the kernel lacks them.
-const char *compare_skipped = "";
+// Why the last compare left formats out, a line per family: the kernel lacks them.
+char compare_skipped[256];
 // Entries the ARM_CONTIG tables of the last compare had in runs.
 u64 compare_contig_entries;
 
@@ -311,6 +316,50 @@ bool same_v7s_tables(const armature_pgtable_cfg &ours_cfg, const armature_pgtabl
 	return true;
 }
 
+constexpr bool is_dart(armature_pgtable_fmt fmt)
+{
+	return fmt == ARMATURE_PGTABLE_APPLE_DART || fmt == ARMATURE_PGTABLE_APPLE_DART2;
+}
+
+// DART: a level-1 table per TTBR, level-2 tables below, all of one granule.
+// 6.12 sets bit 1 in every leaf, which on DART2 is NO_CACHE: ours leaves it
+// clear for IOMMU_CACHE, the one difference allowed.
+bool same_dart_tables(armature_pgtable_fmt fmt, const armature_pgtable_cfg &ours_cfg,
+		      const armature_pgtable_cfg &theirs_cfg)
+{
+	const dart::Encoding &e = dart::encoding(fmt);
+	const u64 entries = ours_cfg.pgsize_bitmap / sizeof(u64);
+	const u64 allowed = fmt == ARMATURE_PGTABLE_APPLE_DART2 ? dart::Dart2Pte::no_cache_mask : 0;
+	auto table = [](u64 pa) { return static_cast<const u64 *>(iopt_harness_phys_to_virt(pa)); };
+	for (u32 t = 0; t < ours_cfg.apple_dart_cfg.n_ttbrs; t++) {
+		const u64 *l1a = table(ours_cfg.apple_dart_cfg.ttbr[t]), *l1b = table(theirs_cfg.apple_dart_cfg.ttbr[t]);
+		for (u64 i = 0; i < entries; i++) {
+			const u64 a = l1a[i], b = l1b[i];
+			if (!a || !b) {
+				if (a != b) {
+					iopt_harness_log("compare dart: level 1 descriptor %u/%lu: ours %#lx, upstream %#lx\n",
+							 t, i, a, b);
+					return false;
+				}
+				continue;
+			}
+			if ((a & ~e.addr_mask) != (b & ~e.addr_mask)) {
+				iopt_harness_log("compare dart: level 1 table descriptor %u/%lu: ours %#lx, upstream %#lx\n",
+						 t, i, a, b);
+				return false;
+			}
+			const u64 *l2a = table(dart::pte_to_pa(e, a)), *l2b = table(dart::pte_to_pa(e, b));
+			for (u64 j = 0; j < entries; j++)
+				if (l2a[j] != l2b[j] && !(l2a[j] && (l2a[j] | allowed) == l2b[j])) {
+					iopt_harness_log("compare dart: level 2 descriptor %u/%lu/%lu: ours %#lx, upstream %#lx\n",
+							 t, i, j, l2a[j], l2b[j]);
+					return false;
+				}
+		}
+	}
+	return true;
+}
+
 u64 root_of(const armature_pgtable_cfg &cfg, armature_pgtable_fmt fmt)
 {
 	switch (fmt) {
@@ -331,6 +380,8 @@ bool same_tables(armature_pgtable_fmt fmt, const Side &ours, const Side &theirs)
 {
 	if (fmt == ARMATURE_PGTABLE_ARM_V7S)
 		return same_v7s_tables(ours.cfg, theirs.cfg);
+	if (is_dart(fmt))
+		return same_dart_tables(fmt, ours.cfg, theirs.cfg);
 	TreeCompare tree(table_of<lpae::Table>(ours.ops), fmt == ARMATURE_PGTABLE_ARM_MALI_LPAE);
 	return tree.tables(root_of(ours.cfg, fmt), root_of(theirs.cfg, fmt));
 }
@@ -381,6 +432,15 @@ bool same_outputs(const Config &c, const armature_pgtable_cfg &a, const armature
 		same = a.arm_mali_lpae_cfg.memattr == b.arm_mali_lpae_cfg.memattr &&
 		       (a.arm_mali_lpae_cfg.transtab & 0xfff) == (b.arm_mali_lpae_cfg.transtab & 0xfff);
 		break;
+	case ARMATURE_PGTABLE_APPLE_DART:
+	case ARMATURE_PGTABLE_APPLE_DART2:
+		// As many TTBRs, each a table's address (of one granule, aligned).
+		same = a.apple_dart_cfg.n_ttbrs == b.apple_dart_cfg.n_ttbrs;
+		for (unsigned i = 0; i < 4; i++)
+			same = same && !a.apple_dart_cfg.ttbr[i] == !b.apple_dart_cfg.ttbr[i] &&
+			       !(a.apple_dart_cfg.ttbr[i] & (a.pgsize_bitmap - 1)) &&
+			       (i < a.apple_dart_cfg.n_ttbrs) == !!a.apple_dart_cfg.ttbr[i];
+		break;
 	default:
 		same = false;
 	}
@@ -413,6 +473,10 @@ constexpr Config compare_configs[] = {
 	{"v7s", ARMATURE_PGTABLE_ARM_V7S, v7s_sizes, 32, 32, 0},
 	{"v7s ns no-perms", ARMATURE_PGTABLE_ARM_V7S, v7s_sizes, 32, 32, quirk::arm_ns | quirk::no_perms},
 	{"v7s mtk 35-bit", ARMATURE_PGTABLE_ARM_V7S, v7s_sizes, 32, 35, quirk::mtk_ext | quirk::no_perms},
+	{"dart 4k 32/36 4 ttbrs", ARMATURE_PGTABLE_APPLE_DART, SZ_4K, 32, 36, 0},
+	{"dart 16k 36/36", ARMATURE_PGTABLE_APPLE_DART, SZ_16K, 36, 36, 0},
+	{"dart2 16k 32/42", ARMATURE_PGTABLE_APPLE_DART2, SZ_16K, 32, 42, 0},
+	{"dart2 16k 38/42 4 ttbrs", ARMATURE_PGTABLE_APPLE_DART2, SZ_16K, 38, 42, 0},
 };
 
 // Configurations compared with a custom table allocator on both sides: a
@@ -603,6 +667,12 @@ int compare_one(const Config &c, Random &rng, unsigned ops_count, TableAllocator
 			const bool smallest = pgsize == (pgsizes & -pgsizes);
 			Mapping m = {random_iova(rng, ours.cfg, pgsize), rng.below(max_pa / pgsize) * pgsize,
 				     pgsize, smallest ? 1 + rng.below(700) : 1 + rng.below(3)};
+			// DART maps pages only, so every run fills level-2 tables:
+			// 256 MiB in each quarter of the input range (one per TTBR
+			// where there are four) keeps their number, and the time the
+			// descriptor compares take, down.
+			if (is_dart(c.fmt))
+				m.iova = (m.iova & (SZ_256M - 1)) + (rng.below(4) << (ours.cfg.ias - 2));
 			// Every other map with the output aligned as the input
 			// is, modulo 2M, for contiguous runs to form.
 			if (op & 1)
@@ -1029,13 +1099,23 @@ int iopt_harness_compare(unsigned long long seed, unsigned int ops_per_config)
 {
 	Random rng(seed);
 	int failed = 0;
-	compare_skipped = "";
 	compare_contig_entries = 0;
+	// A line per family left out, each once (its configurations are adjacent).
+	const char *last_skipped = nullptr;
+	usize len = kcpp::append_str(compare_skipped, sizeof(compare_skipped), 0, "");
 	for (const Config &c : compare_configs) {
 		if (!iopt_upstream_has(c.fmt)) {
-			compare_skipped = c.fmt == ARMATURE_PGTABLE_ARM_V7S
+			const char *why = c.fmt == ARMATURE_PGTABLE_ARM_V7S
 				? "v7s: the kernel has no built-in v7s to compare with (IOMMU_IO_PGTABLE_ARMV7S is off)"
+				: is_dart(c.fmt)
+				? "DART: the kernel has no built-in DART to compare with (IOMMU_IO_PGTABLE_DART is off)"
 				: "LPAE: the kernel has no built-in LPAE to compare with (IOMMU_IO_PGTABLE_LPAE is off)";
+			if (why != last_skipped) {
+				if (len)
+					len = kcpp::append_str(compare_skipped, sizeof(compare_skipped), len, "\n");
+				len = kcpp::append_str(compare_skipped, sizeof(compare_skipped), len, why);
+			}
+			last_skipped = why;
 			continue;
 		}
 		if (compare_one(c, rng, ops_per_config))

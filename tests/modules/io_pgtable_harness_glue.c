@@ -36,6 +36,8 @@ bool iopt_upstream_has(enum armature_pgtable_fmt fmt)
 {
 	if (fmt == ARMATURE_PGTABLE_ARM_V7S)
 		return IS_ENABLED(CONFIG_IOMMU_IO_PGTABLE_ARMV7S);
+	if (fmt == ARMATURE_PGTABLE_APPLE_DART || fmt == ARMATURE_PGTABLE_APPLE_DART2)
+		return IS_ENABLED(CONFIG_IOMMU_IO_PGTABLE_DART);
 	return IS_ENABLED(CONFIG_IOMMU_IO_PGTABLE_LPAE);
 }
 
@@ -49,6 +51,8 @@ struct armature_pgtable_ops *iopt_upstream_alloc(enum armature_pgtable_fmt fmt,
 		[ARMATURE_PGTABLE_ARM_64_LPAE_S2] = ARM_64_LPAE_S2,
 		[ARMATURE_PGTABLE_ARM_V7S] = ARM_V7S,
 		[ARMATURE_PGTABLE_ARM_MALI_LPAE] = ARM_MALI_LPAE,
+		[ARMATURE_PGTABLE_APPLE_DART] = APPLE_DART,
+		[ARMATURE_PGTABLE_APPLE_DART2] = APPLE_DART2,
 	};
 	struct io_pgtable_cfg up = {
 		.quirks = cfg->quirks,
@@ -80,6 +84,7 @@ struct armature_pgtable_ops *iopt_upstream_alloc(enum armature_pgtable_fmt fmt,
 	BUILD_BUG_ON(sizeof(up.arm_lpae_s2_cfg) != sizeof(cfg->arm_lpae_s2_cfg));
 	BUILD_BUG_ON(sizeof(up.arm_v7s_cfg) != sizeof(cfg->arm_v7s_cfg));
 	BUILD_BUG_ON(sizeof(up.arm_mali_lpae_cfg) != sizeof(cfg->arm_mali_lpae_cfg));
+	BUILD_BUG_ON(sizeof(up.apple_dart_cfg) != sizeof(cfg->apple_dart_cfg));
 
 	if (fmt >= ARRAY_SIZE(upstream_fmt))
 		return NULL;
@@ -89,9 +94,10 @@ struct armature_pgtable_ops *iopt_upstream_alloc(enum armature_pgtable_fmt fmt,
 	cfg->pgsize_bitmap = up.pgsize_bitmap;
 	cfg->ias = up.ias;
 	cfg->oas = up.oas;
-	memcpy(&cfg->arm_lpae_s1_cfg, &up.arm_lpae_s1_cfg,
-	       max3(sizeof(up.arm_lpae_s1_cfg), sizeof(up.arm_lpae_s2_cfg),
-		    max(sizeof(up.arm_v7s_cfg), sizeof(up.arm_mali_lpae_cfg))));
+	/* The whole union, through its largest member. */
+	BUILD_BUG_ON(sizeof(up.apple_dart_cfg) < max3(sizeof(up.arm_lpae_s1_cfg), sizeof(up.arm_lpae_s2_cfg),
+						       max(sizeof(up.arm_v7s_cfg), sizeof(up.arm_mali_lpae_cfg))));
+	memcpy(&cfg->apple_dart_cfg, &up.apple_dart_cfg, sizeof(up.apple_dart_cfg));
 	return (struct armature_pgtable_ops *)ops;
 }
 

@@ -25,6 +25,17 @@ check "freeing the table" sh -c "echo >$h/hold"
 expect_eq "no reference left" 0 "$(refs)"
 check "rmmod of the format, no longer in use" rmmod armature_io_pgtable_lpae
 
+dart_refs() { cat /sys/module/armature_io_pgtable_dart/refcnt; }
+expect_eq "the DART module is not loaded up front" "" "$(lsmod | grep -o '^armature_io_pgtable_dart')"
+check "a table of apple-dart loads the DART module on demand" sh -c "echo apple-dart >$h/hold"
+expect_eq "the table holds one reference on it" 1 "$(dart_refs)"
+expect_fail "rmmod of the DART module in use is refused" rmmod armature_io_pgtable_dart
+check "an apple-dart2 table instead (the same module)" sh -c "echo apple-dart2 >$h/hold"
+expect_eq "still one reference" 1 "$(dart_refs)"
+check "freeing the table" sh -c "echo >$h/hold"
+expect_eq "no reference left on the DART module" 0 "$(dart_refs)"
+check "rmmod of the DART module, no longer in use" rmmod armature_io_pgtable_dart
+
 # A format whose module cannot be loaded is "not available" (-ENODEV).
 mkdir -p /etc/modprobe.d
 echo "install armature_io_pgtable_lpae /bin/false" >/etc/modprobe.d/armature-test.conf
@@ -49,12 +60,16 @@ for seed in 1 2 3; do
 	check "random sequences with seed $seed: same translations and descriptors as the built-in io-pgtable" \
 		sh -c "echo $seed >$h/compare"
 done
-# Formats the kernel does not build in have nothing to be compared with.
-skipped=$(cat $h/compare_skipped)
-[ -z "$skipped" ] || skip "${skipped%%:*} compared with the built-in io-pgtable" "${skipped#*: }"
-# v7s is loaded by the compare only where the kernel has one to compare with.
-v7s=$(! module_loaded armature_io_pgtable_v7s || echo armature_io_pgtable_v7s)
-check "rmmod of everything" rmmod $v7s armature_io_pgtable_lpae armature_io_pgtable_harness armature_io_pgtable
+# Formats the kernel does not build in have nothing to be compared with:
+# exactly those, each skipped with the reason.
+expect_eq "the compare left out just the families this kernel lacks" \
+	"$(iopt_compare_skips)" "$(iopt_compare_skipped)"
+while IFS= read -r why; do
+	[ -z "$why" ] || skip "${why%%:*} compared with the built-in io-pgtable" "${why#*: }"
+done <$h/compare_skipped
+# v7s and DART are loaded by the compare only where the kernel has them to compare with.
+formats=$(for m in armature_io_pgtable_v7s armature_io_pgtable_dart; do ! module_loaded $m || echo $m; done)
+check "rmmod of everything" rmmod $formats armature_io_pgtable_lpae armature_io_pgtable_harness armature_io_pgtable
 expect_eq "nothing of ours is left loaded" "" "$(lsmod | grep -o '^armature_io_pgtable[a-z_]*')"
 
 end_suite

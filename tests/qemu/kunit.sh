@@ -8,6 +8,6 @@ for m in $tests; do
 	modprobe "$m" || echo "armature: modprobe $m failed" >/dev/kmsg
 done
 modprobe -r $tests kcpp_test_backend_a kcpp_test_backend_b 2>/dev/null
-modprobe -r armature_io_pgtable_lpae armature_io_pgtable_v7s 2>/dev/null
+modprobe -r armature_io_pgtable_lpae armature_io_pgtable_v7s armature_io_pgtable_dart 2>/dev/null
 modprobe -r kcpp_test_core armature_io_pgtable kcpp_kunit kcpp 2>/dev/null
 true

@@ -8,7 +8,7 @@
 
 suite smoke
 
-user_modules="kcpp armature_io_pgtable armature_io_pgtable_lpae armature_io_pgtable_v7s
+user_modules="kcpp armature_io_pgtable armature_io_pgtable_lpae armature_io_pgtable_v7s armature_io_pgtable_dart
 	arm_cspmu_module nvidia_cspmu ampere_cspmu arm_spe_pmu gunyah_rsc_mgr gunyah_qcom"
 for m in $user_modules; do
 	path=$(modinfo -n "$m" 2>&1)
@@ -38,6 +38,7 @@ h=/sys/module/armature_io_pgtable_harness/parameters
 check "modprobe the io-pgtable harness" modprobe armature_io_pgtable_harness
 check "maps and unmaps: the same translations and descriptors as the kernel's io-pgtable" \
 	sh -c "echo 1 >$h/quick_compare"
+expect_eq "it compares every family this kernel builds in" "$(iopt_compare_skips)" "$(iopt_compare_skipped)"
 
 # The core holds the backends while their PMUs exist: unbind those first.
 unbind_pmus() {
@@ -46,6 +47,7 @@ unbind_pmus() {
 }
 check "the CoreSight PMUs unbind" unbind_pmus
 check "everything unloads" rmmod arm_spe_sim armature_io_pgtable_harness armature_io_pgtable_v7s \
+	armature_io_pgtable_dart \
 	armature_io_pgtable_lpae armature_io_pgtable arm_spe_pmu ampere_cspmu nvidia_cspmu \
 	arm_cspmu_module gunyah_qcom gunyah_rsc_mgr kcpp
 end_suite
