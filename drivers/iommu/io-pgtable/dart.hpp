@@ -25,7 +25,7 @@ namespace armature::iopt::dart {
 
 using Pte = u64;
 
-inline constexpr unsigned max_ttbrs = 4;
+inline constexpr unsigned max_ttbr_bits = 2, max_ttbrs = 1u << max_ttbr_bits;
 inline constexpr unsigned dart1_max_oas = 36, dart2_max_oas = 42;
 
 // Leaves. Subpage protection (DART2 always checks it, DART1 when SP_DIS is
@@ -127,7 +127,7 @@ constexpr bool geometry_for(u64 granule, unsigned ias, Geometry &g)
 	g.bits = g.pg_shift - 3;
 	const unsigned covered = g.pg_shift + 2 * g.bits;
 	g.ttbr_bits = ias > covered ? ias - covered : 0;
-	return g.ttbr_bits <= std::countr_zero(max_ttbrs);
+	return g.ttbr_bits <= max_ttbr_bits;
 }
 
 struct Table {
