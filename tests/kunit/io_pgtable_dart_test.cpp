@@ -180,6 +180,8 @@ KCPP_TEST(iopt_dart, refusals)
 		// More than four TTBRs.
 		{ARMATURE_PGTABLE_APPLE_DART, make_cfg(SZ_4K, 33, 36)},
 		{ARMATURE_PGTABLE_APPLE_DART2, make_cfg(SZ_16K, 39, 42)},
+		// An input wider than the output, as upstream refuses.
+		{ARMATURE_PGTABLE_APPLE_DART, make_cfg(SZ_16K, 38, 36)},
 		// No other granule, and one at a time.
 		{ARMATURE_PGTABLE_APPLE_DART, make_cfg(SZ_64K, 32, 36)},
 		{ARMATURE_PGTABLE_APPLE_DART, make_cfg(SZ_4K | SZ_16K, 32, 36)},

@@ -293,6 +293,10 @@ int check_cfg(armature_pgtable_fmt fmt, const armature_pgtable_cfg &cfg, Geometr
 		Env::report(cfg, "oas %u beyond the format's %u bits\n", cfg.oas, e.max_oas);
 		return -EINVAL;
 	}
+	if (cfg.ias > cfg.oas) {
+		Env::report(cfg, "ias %u above oas %u\n", cfg.ias, cfg.oas);
+		return -EINVAL;
+	}
 	if (!geometry_for(cfg.pgsize_bitmap, cfg.ias, geo)) {
 		Env::report(cfg, "ias %u needs more than %u TTBRs\n", cfg.ias, max_ttbrs);
 		return -EINVAL;
