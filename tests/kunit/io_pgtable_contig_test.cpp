@@ -201,6 +201,7 @@ KCPP_TEST(iopt_contig, partial_unmap_and_remap)
 			t.tlb.add_page = 0;
 			KCPP_EXPECT_EQ(t.unmap(hole, g.size, 1, gather), g.size);
 			KCPP_EXPECT_EQ(t.tlb.flush_walk, ++flushes);
+			KCPP_EXPECT_EQ(t.tlb.mapped_at_flush_walk, 0);
 			KCPP_EXPECT_EQ(t.tlb.last_size, g.run());
 			KCPP_EXPECT_EQ(t.tlb.last_granule, g.size);
 			KCPP_EXPECT_EQ(t.tlb.add_page, 1);
@@ -246,6 +247,7 @@ KCPP_TEST(iopt_contig, partial_unmap_across_runs)
 
 		KCPP_EXPECT_EQ(t.unmap(iova + 2 * g.run(), g.size, r + 1), (r + 1) * g.size);
 		KCPP_EXPECT_EQ(t.tlb.flush_walk, 3);
+		KCPP_EXPECT_EQ(t.tlb.mapped_at_flush_walk, 0);
 		KCPP_EXPECT_EQ(t.tlb.last_iova, iova + 3 * g.run());
 		e = entries(t, g, iova + 3 * g.run(), pa + 3 * g.run(), r);
 		KCPP_EXPECT_EQ(e.valid, r - 1);

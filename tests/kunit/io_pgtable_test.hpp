@@ -17,6 +17,10 @@ struct TlbLog {
 	unsigned long last_iova = 0;
 	unsigned long last_size = 0;
 	unsigned long last_granule = 0;
+	// Set once the table exists: tlb_flush_walk then checks that nothing
+	// in its range still translates (break-before-make: invalid, then flush).
+	armature_pgtable_ops *ops = nullptr;
+	int mapped_at_flush_walk = 0;
 };
 
 inline void log_flush_all(void *cookie) { static_cast<TlbLog *>(cookie)->flush_all++; }
@@ -27,6 +31,13 @@ inline void log_flush_walk(unsigned long iova, unsigned long size, unsigned long
 	log->last_iova = iova;
 	log->last_size = size;
 	log->last_granule = granule;
+	if (!log->ops)
+		return;
+	// At most 256 probes, so that dropping a table under a 1G block stays quick.
+	const unsigned long step = size / 256 > granule ? size / 256 : granule;
+	for (unsigned long off = 0; off < size; off += step)
+		if (log->ops->iova_to_phys(log->ops, iova + off))
+			log->mapped_at_flush_walk++;
 }
 inline void log_add_page(iommu_iotlb_gather *, unsigned long iova, unsigned long granule, void *cookie)
 {
@@ -64,6 +75,7 @@ struct Pgtable {
 	Pgtable(armature_pgtable_fmt fmt, const armature_pgtable_cfg &c) : cfg(c)
 	{
 		error = alloc_ops(fmt, &cfg, &tlb, &ops);
+		tlb.ops = ops;
 	}
 	~Pgtable() { free_ops(ops); }
 	Pgtable(const Pgtable &) = delete;
