@@ -7,6 +7,7 @@
 #include "pgtable.hpp"
 #include <kcpp/abi.h>
 #include <kcpp/layout.hpp>
+#include <kcpp/lock.hpp>
 #include <kcpp/memory.h>
 
 #ifndef __aarch64__
@@ -19,6 +20,12 @@ struct KernelEnv {
 	static constexpr unsigned gfp_kernel = KCPP_GFP_KERNEL;
 	static constexpr unsigned gfp_dma32 = KCPP_GFP_DMA32;
 	static constexpr u64 page_size = KCPP_PAGE_SIZE;
+
+	// Serialises partial unmaps of ARM_CONTIG runs; unmap may be called
+	// with interrupts off.
+	struct RunLock : kcpp::SpinLock {
+		RunLock() : SpinLock(KCPP_LOCK_CLASS("armature_pgtable_runs")) {}
+	};
 
 	static void *alloc_table(const armature_pgtable_cfg &cfg, usize bytes, unsigned gfp,
 				 void *cookie = nullptr)

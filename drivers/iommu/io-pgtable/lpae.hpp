@@ -341,6 +341,9 @@ struct Contig {
 	static constexpr auto pgtable_walk = W::pgtable_walk;
 };
 
+template <typename Env>
+struct EnvTable;
+
 template <typename Env, typename G, unsigned Start>
 class Walker {
 	static_assert(Start < max_levels);
@@ -577,12 +580,16 @@ class Walker {
 					if (is_leaf<L>(t, old) || (old && !is_empty_table<L>(t, old)))
 						return -EEXIST;
 				}
+				// Every old table goes before any leaf is written: a
+				// Contiguous run must never sit beside valid table
+				// descriptors, even for a moment.
 				for (usize i = 0; i < n; i++) {
 					Pte old = pte_load(ptep + i);
 					if (old)
 						drop_table<L>(t, ptep + i, old, iova + i * size);
-					pte_store(ptep + i, desc | G::oa_to_pte(t, paddr + i * size));
 				}
+				for (usize i = 0; i < n; i++)
+					pte_store(ptep + i, desc | G::oa_to_pte(t, paddr + i * size));
 			}
 			sync(t, ptep, n);
 			*mapped += n * size;
@@ -682,8 +689,9 @@ class Walker {
 	// mappings. The Arm ARM wants break-before-make for that: all entries
 	// invalid, the TLB invalidated (synchronously: tlb_flush_walk, since a
 	// gather's tlb_add_page only queues), then the entries without the bit.
-	// The run's pages are unmapped meanwhile; a concurrent partial unmap of
-	// the same run is not supported (another one's entries may come back).
+	// The run's pages are unmapped meanwhile: callers hold the table's
+	// run_lock, so that a concurrent partial unmap of the same run neither
+	// finds its pages gone nor has them rewritten after it cleared them.
 	template <unsigned L>
 	static void break_run(Table &t, u64 run_iova)
 	{
@@ -716,13 +724,21 @@ class Walker {
 		const u64 run = block(t, L) * run_entries<L>(t);
 		const u64 last = iova + pgcount * block(t, L) - 1;
 		const u64 head = iova & ~(run - 1), tail = last & ~(run - 1);
-		if (run_entries<L>(t) > 1) {
-			if (head != iova || last - head < run - 1)
-				break_run<L>(t, head);
-			if (tail != head && last - tail != run - 1)
-				break_run<L>(t, tail);
-		}
-		return unmap_at<L>(t, iova, pgcount, gather);
+		const bool partial_head = head != iova || last - head < run - 1;
+		const bool partial_tail = tail != head && last - tail != run - 1;
+		if (run_entries<L>(t) == 1 || (!partial_head && !partial_tail))
+			return unmap_at<L>(t, iova, pgcount, gather);
+		// Every unmap of part of a run comes here, so holding the lock
+		// through the unmap serialises it with any break of its runs.
+		auto &lock = static_cast<EnvTable<Env> &>(t).run_lock;
+		const unsigned long flags = lock.lock_irqsave();
+		if (partial_head)
+			break_run<L>(t, head);
+		if (partial_tail)
+			break_run<L>(t, tail);
+		const usize unmapped = unmap_at<L>(t, iova, pgcount, gather);
+		lock.unlock_irqrestore(flags);
+		return unmapped;
 	}
 
 	template <unsigned L>
@@ -945,6 +961,7 @@ template <typename Env>
 template <typename Env>
 struct EnvTable : Table {
 	void (*free_fn)(Table &);
+	typename Env::RunLock run_lock;	// ARM_CONTIG: partial unmaps of runs
 };
 
 // Narrows the page sizes to one granule (the CPU's page size if possible,

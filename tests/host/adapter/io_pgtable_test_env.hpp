@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 #include <sys/mman.h>
@@ -123,6 +124,12 @@ struct EnvOf {
 	static constexpr unsigned gfp_kernel = 0xcc0;
 	static constexpr unsigned gfp_dma32 = 0x4;
 	static constexpr u64 page_size = PageSize;
+
+	struct RunLock {
+		std::mutex mutex;
+		unsigned long lock_irqsave() { mutex.lock(); return 0; }
+		void unlock_irqrestore(unsigned long) { mutex.unlock(); }
+	};
 
 	static void *alloc_table(const armature_pgtable_cfg &cfg, usize bytes, unsigned gfp,
 				 void *cookie = nullptr)
